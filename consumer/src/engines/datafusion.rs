@@ -1,0 +1,95 @@
+//! The embedded default: DataFusion in this process, consuming Substrait natively.
+
+use async_trait::async_trait;
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
+use serde::{Deserialize, Serialize};
+use switchyard_producer::{Catalog, ValidatedPlan};
+
+use crate::engine::{Engine, EngineKind, Health};
+use crate::error::EngineError;
+
+/// Settings of a DataFusion engine (`{ kind: datafusion }` in the configuration).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataFusionConfig {
+    /// How many partitions plans run with (default: the number of cores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_partitions: Option<usize>,
+    /// Rows per record batch (default: DataFusion's, 8192).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
+}
+
+/// DataFusion with the catalog's tables registered.
+pub struct DataFusionEngine {
+    name: String,
+    ctx: SessionContext,
+}
+
+impl std::fmt::Debug for DataFusionEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataFusionEngine")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DataFusionEngine {
+    /// An engine named `name` reading `catalog`.
+    pub fn new(name: &str, catalog: &Catalog, config: &DataFusionConfig) -> Result<Self, EngineError> {
+        let mut session = SessionConfig::new();
+        if let Some(partitions) = config.target_partitions {
+            session = session.with_target_partitions(partitions.max(1));
+        }
+        if let Some(batch_size) = config.batch_size {
+            session = session.with_batch_size(batch_size.max(1));
+        }
+        let ctx = SessionContext::new_with_config(session);
+        catalog.register_into(&ctx).map_err(|e| EngineError::Setup {
+            engine: name.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            name: name.to_string(),
+            ctx,
+        })
+    }
+
+    /// The session plans run in (for running SQL directly beside a plan).
+    pub fn session(&self) -> &SessionContext {
+        &self.ctx
+    }
+}
+
+#[async_trait]
+impl Engine for DataFusionEngine {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn kind(&self) -> EngineKind {
+        EngineKind::DataFusion
+    }
+
+    async fn execute(&self, plan: &ValidatedPlan) -> Result<SendableRecordBatchStream, EngineError> {
+        let state = self.ctx.state();
+        let logical = from_substrait_plan(&state, plan.plan())
+            .await
+            .map_err(|source| EngineError::Plan {
+                engine: self.name.clone(),
+                source,
+            })?;
+        let execution = |source| EngineError::Execution {
+            engine: self.name.clone(),
+            source,
+        };
+        let frame = self.ctx.execute_logical_plan(logical).await.map_err(execution)?;
+        frame.execute_stream().await.map_err(execution)
+    }
+
+    async fn health(&self) -> Health {
+        Health::Healthy
+    }
+}

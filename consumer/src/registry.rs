@@ -1,0 +1,58 @@
+//! The set of configured engines, built once from the configuration.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use switchyard_producer::Catalog;
+
+use crate::engine::EngineRef;
+use crate::engine_config::{DEFAULT_ENGINE, EngineConfig};
+use crate::engines::datafusion::{DataFusionConfig, DataFusionEngine};
+use crate::error::EngineError;
+
+/// Engines by name.
+#[derive(Debug, Clone)]
+pub struct EngineRegistry {
+    engines: BTreeMap<String, EngineRef>,
+}
+
+impl EngineRegistry {
+    /// Builds every configured engine over `catalog`, adding the embedded DataFusion engine
+    /// under [`DEFAULT_ENGINE`] when the configuration does not name one.
+    pub fn build(
+        configs: &BTreeMap<String, EngineConfig>,
+        catalog: &Catalog,
+    ) -> Result<Self, EngineError> {
+        let mut engines = BTreeMap::new();
+        for (name, config) in configs {
+            engines.insert(name.clone(), build_engine(name, config, catalog)?);
+        }
+        if !engines.contains_key(DEFAULT_ENGINE) {
+            let default = EngineConfig::DataFusion(DataFusionConfig::default());
+            engines.insert(DEFAULT_ENGINE.to_string(), build_engine(DEFAULT_ENGINE, &default, catalog)?);
+        }
+        Ok(Self { engines })
+    }
+
+    /// The engine named `name`.
+    pub fn get(&self, name: &str) -> Result<EngineRef, EngineError> {
+        self.engines
+            .get(name)
+            .cloned()
+            .ok_or_else(|| EngineError::UnknownEngine {
+                name: name.to_string(),
+                known: self.engines.keys().cloned().collect::<Vec<_>>().join(", "),
+            })
+    }
+
+    /// Every engine, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &EngineRef> {
+        self.engines.values()
+    }
+}
+
+fn build_engine(name: &str, config: &EngineConfig, catalog: &Catalog) -> Result<EngineRef, EngineError> {
+    match config {
+        EngineConfig::DataFusion(settings) => Ok(Arc::new(DataFusionEngine::new(name, catalog, settings)?)),
+    }
+}

@@ -1,0 +1,38 @@
+//! The producer's error type.
+
+use datafusion::error::DataFusionError;
+use thiserror::Error;
+
+/// Everything that can go wrong between SQL text (or a DataFrame) and Substrait bytes.
+#[derive(Debug, Error)]
+pub enum ProducerError {
+    /// The SQL text could not be parsed or planned (syntax error, unknown table or function...).
+    #[error("SQL: {0}")]
+    Sql(#[source] DataFusionError),
+    /// A query file held statements we do not compile (only views and one query are allowed).
+    #[error("SQL file: {0}")]
+    Statements(String),
+    /// DataFusion's plan could not be expressed in Substrait.
+    #[error("Substrait production: {0}")]
+    Substrait(#[source] DataFusionError),
+    /// A catalog table could not be opened.
+    #[error("table {table}: {message}")]
+    Table {
+        /// The catalog name of the table.
+        table: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The plan bytes are not a Substrait plan.
+    #[error("plan decoding: {0}")]
+    Decode(String),
+    /// The plan is a well-formed message but breaks a rule every plan must keep.
+    #[error("invalid plan: {0}")]
+    Invalid(String),
+    /// The plan could not be encoded.
+    #[error("plan encoding: {0}")]
+    Encode(String),
+}
+
+/// The producer's result type.
+pub type Result<T, E = ProducerError> = std::result::Result<T, E>;

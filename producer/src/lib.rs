@@ -1,0 +1,29 @@
+//! Switchyard's front-ends: SQL (in a chosen dialect) and DataFrames compiled into Substrait
+//! plans, plus plan encoding (binary and JSON) and the checks a plan passes on entry.
+//!
+//! Everything goes through DataFusion's planner and datafusion-substrait's producer; see
+//! [`to_substrait`] for what rewrites a plan gets before it is encoded.
+
+pub mod canonical_sql;
+pub mod catalog;
+pub mod dataframe;
+pub mod dialect;
+pub mod error;
+pub mod plan_cache;
+pub mod plan_io;
+pub mod producer;
+pub mod rel_tree;
+mod sql;
+pub mod to_substrait;
+pub mod validated;
+
+pub use catalog::{Catalog, CatalogTable, TableConfig, TableFormat};
+pub use dataframe::Frame;
+pub use datafusion_substrait::substrait;
+pub use dialect::SqlDialect;
+pub use error::{ProducerError, Result};
+pub use plan_cache::{CompiledPlan, PlanCache, PlanKey};
+pub use plan_io::{PlanFormat, decode_plan, decode_plan_as, encode_plan};
+pub use producer::Producer;
+pub use to_substrait::PRODUCER_NAME;
+pub use validated::ValidatedPlan;
