@@ -1,0 +1,257 @@
+//! Comparing two query results: same columns, same rows, floats within a relative tolerance.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int64Array, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::logical_expr::LogicalPlan;
+
+/// The relative tolerance for floating-point and decimal values.
+pub const DEFAULT_RELATIVE_TOLERANCE: f64 = 1e-9;
+
+/// One value, normalized so engines' type choices (Utf8 vs Utf8View, decimal scales) do not
+/// matter, only the value.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Cell {
+    fn total_cmp(&self, other: &Self) -> Ordering {
+        use Cell::*;
+        match (self, other) {
+            (Null, Null) => Ordering::Equal,
+            (Null, _) => Ordering::Less,
+            (_, Null) => Ordering::Greater,
+            (Int(a), Int(b)) => a.cmp(b),
+            (Float(a), Float(b)) => a.total_cmp(b),
+            (Int(a), Float(b)) => (*a as f64).total_cmp(b),
+            (Float(a), Int(b)) => a.total_cmp(&(*b as f64)),
+            (Text(a), Text(b)) => a.cmp(b),
+            (Text(_), _) => Ordering::Greater,
+            (_, Text(_)) => Ordering::Less,
+        }
+    }
+
+    fn matches(&self, other: &Self, tolerance: f64) -> bool {
+        use Cell::*;
+        let close = |a: f64, b: f64| {
+            a == b || (a - b).abs() <= tolerance * a.abs().max(b.abs()) || (a.is_nan() && b.is_nan())
+        };
+        match (self, other) {
+            (Float(a), Float(b)) => close(*a, *b),
+            (Int(a), Float(b)) | (Float(b), Int(a)) => close(*a as f64, *b),
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Null => f.write_str("NULL"),
+            Cell::Int(v) => write!(f, "{v}"),
+            Cell::Float(v) => write!(f, "{v}"),
+            Cell::Text(v) => write!(f, "{v:?}"),
+        }
+    }
+}
+
+/// A result as rows of normalized cells, with its column names.
+#[derive(Debug, Clone)]
+pub struct ResultRows {
+    columns: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl ResultRows {
+    /// Normalizes record batches (all with the same schema).
+    pub fn from_batches(batches: &[RecordBatch]) -> Result<Self, String> {
+        let columns = batches
+            .first()
+            .map(|b| b.schema().fields().iter().map(|f| f.name().clone()).collect())
+            .unwrap_or_default();
+        let mut rows = Vec::new();
+        for batch in batches {
+            let normalized: Vec<Vec<Cell>> = batch
+                .columns()
+                .iter()
+                .map(column_cells)
+                .collect::<Result<_, _>>()?;
+            for row in 0..batch.num_rows() {
+                rows.push(normalized.iter().map(|col| col[row].clone()).collect());
+            }
+        }
+        Ok(Self { columns, rows })
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn sorted(mut self) -> Self {
+        self.rows.sort_by(|a, b| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| x.total_cmp(y))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+        self
+    }
+}
+
+fn column_cells(array: &ArrayRef) -> Result<Vec<Cell>, String> {
+    let cast_to = |to: &DataType| cast(array, to).map_err(|e| format!("cannot normalize {}: {e}", array.data_type()));
+    let data_type = array.data_type();
+    if data_type.is_integer() {
+        let ints = cast_to(&DataType::Int64)?;
+        let ints = ints.as_any().downcast_ref::<Int64Array>().ok_or("not Int64")?;
+        return Ok(ints.iter().map(|v| v.map_or(Cell::Null, Cell::Int)).collect());
+    }
+    if data_type.is_floating() || matches!(data_type, DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..)) {
+        let floats = cast_to(&DataType::Float64)?;
+        let floats = floats.as_any().downcast_ref::<Float64Array>().ok_or("not Float64")?;
+        return Ok(floats.iter().map(|v| v.map_or(Cell::Null, Cell::Float)).collect());
+    }
+    let texts = cast_to(&DataType::Utf8)?;
+    let texts = texts.as_any().downcast_ref::<StringArray>().ok_or("not Utf8")?;
+    Ok(texts
+        .iter()
+        .map(|v| v.map_or(Cell::Null, |s| Cell::Text(s.to_string())))
+        .collect())
+}
+
+/// Whether row order is part of the answer: the plan's output comes from a sort (through
+/// projections, limits and aliases).
+pub fn plan_is_ordered(plan: &LogicalPlan) -> bool {
+    match plan {
+        LogicalPlan::Sort(_) => true,
+        LogicalPlan::Projection(p) => plan_is_ordered(&p.input),
+        LogicalPlan::Limit(l) => plan_is_ordered(&l.input),
+        LogicalPlan::SubqueryAlias(a) => plan_is_ordered(&a.input),
+        _ => false,
+    }
+}
+
+/// Compares `actual` with `expected`; `Err` says where they first differ.
+///
+/// With `ordered`, rows must come in the same order; otherwise both sides are sorted first.
+pub fn compare_results(
+    expected: &[RecordBatch],
+    actual: &[RecordBatch],
+    ordered: bool,
+    tolerance: f64,
+) -> Result<(), String> {
+    let expected = ResultRows::from_batches(expected)?;
+    let actual = ResultRows::from_batches(actual)?;
+    if !expected.columns.is_empty() && !actual.columns.is_empty() && expected.columns != actual.columns {
+        return Err(format!(
+            "columns differ: expected {:?}, got {:?}",
+            expected.columns, actual.columns
+        ));
+    }
+    if expected.len() != actual.len() {
+        return Err(format!("expected {} rows, got {}", expected.len(), actual.len()));
+    }
+    let (expected, actual) = if ordered {
+        (expected, actual)
+    } else {
+        (expected.sorted(), actual.sorted())
+    };
+    for (index, (want, got)) in expected.rows.iter().zip(&actual.rows).enumerate() {
+        if want.len() != got.len() {
+            return Err(format!("row {index}: expected {} columns, got {}", want.len(), got.len()));
+        }
+        for (column, (w, g)) in want.iter().zip(got).enumerate() {
+            if !w.matches(g, tolerance) {
+                let name = expected.columns.get(column).map_or("?", String::as_str);
+                return Err(format!("row {index}, column {name}: expected {w}, got {g}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::{Decimal128Array, StringViewArray};
+    use datafusion::arrow::datatypes::{Field, Schema};
+    use std::sync::Arc;
+
+    fn batch(names: &[&str], values: &[f64]) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("n", DataType::Utf8View, false),
+            Field::new("v", DataType::Float64, false),
+        ]));
+        RecordBatch::try_new(
+            schema,
+            vec![
+                Arc::new(StringViewArray::from(names.to_vec())),
+                Arc::new(Float64Array::from(values.to_vec())),
+            ],
+        )
+        .expect("valid batch")
+    }
+
+    #[test]
+    fn order_matters_only_when_asked() {
+        let a = batch(&["x", "y"], &[1.0, 2.0]);
+        let b = batch(&["y", "x"], &[2.0, 1.0]);
+        assert!(compare_results(&[a.clone()], &[b.clone()], false, 1e-9).is_ok());
+        let err = compare_results(&[a], &[b], true, 1e-9).expect_err("order differs");
+        assert!(err.contains("row 0"), "{err}");
+    }
+
+    #[test]
+    fn floats_within_tolerance_and_no_further() {
+        let a = batch(&["x"], &[1000.0]);
+        assert!(compare_results(&[a.clone()], &[batch(&["x"], &[1000.000_000_1])], true, 1e-9).is_ok());
+        assert!(compare_results(&[a], &[batch(&["x"], &[1000.1])], true, 1e-9).is_err());
+    }
+
+    #[test]
+    fn decimals_compare_by_value_whatever_the_scale() {
+        let schema = |scale| Arc::new(Schema::new(vec![Field::new("d", DataType::Decimal128(20, scale), false)]));
+        let two_places = RecordBatch::try_new(
+            schema(2),
+            vec![Arc::new(Decimal128Array::from(vec![12345]).with_precision_and_scale(20, 2).expect("valid"))],
+        )
+        .expect("valid batch");
+        let four_places = RecordBatch::try_new(
+            schema(4),
+            vec![Arc::new(Decimal128Array::from(vec![1234500]).with_precision_and_scale(20, 4).expect("valid"))],
+        )
+        .expect("valid batch");
+        assert!(compare_results(&[two_places], &[four_places], true, 1e-9).is_ok());
+    }
+
+    #[test]
+    fn row_counts_and_columns_must_match() {
+        let a = batch(&["x", "y"], &[1.0, 2.0]);
+        let err = compare_results(&[a.clone()], &[batch(&["x"], &[1.0])], false, 1e-9).expect_err("count");
+        assert!(err.contains("expected 2 rows, got 1"), "{err}");
+        let renamed = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![
+                Field::new("name", DataType::Utf8View, false),
+                Field::new("v", DataType::Float64, false),
+            ])),
+            a.columns().to_vec(),
+        )
+        .expect("valid batch");
+        assert!(compare_results(&[a], &[renamed], false, 1e-9).is_err());
+    }
+}

@@ -1,0 +1,146 @@
+//! The configuration file (`switchyard.yaml`): tables and engines.
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use switchyard_consumer::EngineConfig;
+use switchyard_producer::TableConfig;
+
+use crate::error::RouterError;
+
+/// The configuration file name looked for when none is given.
+pub const DEFAULT_CONFIG_FILE: &str = "switchyard.yaml";
+
+/// What the file holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Tables by name.
+    #[serde(default)]
+    pub tables: BTreeMap<String, TableConfig>,
+    /// Engines by name; `datafusion` is added when absent.
+    #[serde(default)]
+    pub engines: BTreeMap<String, EngineConfig>,
+}
+
+/// A loaded configuration: the file's content and where it came from.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The parsed content.
+    pub file: ConfigFile,
+    /// The folder relative table paths are resolved against.
+    pub base_dir: PathBuf,
+    /// Where it was read from (`None` for configurations built in code).
+    pub source: Option<PathBuf>,
+    /// A fingerprint of the content: plans cached under one version are not reused under another.
+    pub version: Arc<str>,
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Self, RouterError> {
+        let text = std::fs::read_to_string(path).map_err(|e| RouterError::ConfigFile {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let base_dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let mut config = Self::from_yaml(&text, &base_dir).map_err(|e| match e {
+            RouterError::Config { message, .. } => RouterError::Config {
+                path: path.to_path_buf(),
+                message,
+            },
+            other => other,
+        })?;
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses configuration text whose relative paths are relative to `base_dir`.
+    pub fn from_yaml(text: &str, base_dir: &Path) -> Result<Self, RouterError> {
+        let file: ConfigFile = if text.trim().is_empty() {
+            ConfigFile::default()
+        } else {
+            serde_yaml::from_str(text).map_err(|e| RouterError::Config {
+                path: PathBuf::from("<inline>"),
+                message: e.to_string(),
+            })?
+        };
+        Ok(Self::from_file(file, base_dir, text))
+    }
+
+    /// A configuration built in code.
+    pub fn from_file(file: ConfigFile, base_dir: &Path, text: &str) -> Self {
+        let mut hasher = DefaultHasher::new();
+        text.hash(&mut hasher);
+        base_dir.hash(&mut hasher);
+        Self {
+            file,
+            base_dir: base_dir.to_path_buf(),
+            source: None,
+            version: format!("{:016x}", hasher.finish()).into(),
+        }
+    }
+
+    /// The configuration as YAML text.
+    pub fn to_yaml(file: &ConfigFile) -> Result<String, RouterError> {
+        serde_yaml::to_string(file).map_err(|e| RouterError::Config {
+            path: PathBuf::from("<inline>"),
+            message: e.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchyard_consumer::DataFusionConfig;
+    use switchyard_producer::TableFormat;
+
+    #[test]
+    fn reads_tables_and_engines() {
+        let text = "tables:\n  lineitem: { path: lineitem.parquet, format: parquet }\n  \
+                    notes: { path: notes.csv, format: csv, delimiter: '|' }\n\
+                    engines:\n  fast: { kind: datafusion, target_partitions: 2 }\n";
+        let config = Config::from_yaml(text, Path::new("/data")).expect("valid config");
+        assert_eq!(config.file.tables["lineitem"].format, TableFormat::Parquet);
+        assert_eq!(config.file.tables["notes"].delimiter, Some('|'));
+        assert_eq!(
+            config.file.engines["fast"],
+            EngineConfig::DataFusion(DataFusionConfig {
+                target_partitions: Some(2),
+                batch_size: None
+            })
+        );
+    }
+
+    #[test]
+    fn unknown_engine_kind_is_named() {
+        let err = Config::from_yaml("engines:\n  x: { kind: oracle }\n", Path::new("."))
+            .expect_err("oracle is not a kind");
+        let message = err.to_string();
+        assert!(message.contains("oracle"), "{message}");
+        assert!(message.contains("datafusion"), "{message}");
+    }
+
+    #[test]
+    fn unknown_fields_are_errors() {
+        let err = Config::from_yaml("tables:\n  t: { path: t.csv, format: csv, hedaer: true }\n", Path::new("."))
+            .expect_err("typo");
+        assert!(err.to_string().contains("hedaer"), "{err}");
+        let err = Config::from_yaml("tabels: {}\n", Path::new(".")).expect_err("typo");
+        assert!(err.to_string().contains("tabels"), "{err}");
+    }
+
+    #[test]
+    fn version_follows_content() {
+        let a = Config::from_yaml("tables: {}\n", Path::new(".")).expect("valid");
+        let b = Config::from_yaml("tables: {}\nengines: {}\n", Path::new(".")).expect("valid");
+        assert_ne!(a.version, b.version);
+    }
+}

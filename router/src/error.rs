@@ -1,0 +1,34 @@
+//! The router's error type: everything a command or a request can fail with.
+
+use std::path::PathBuf;
+
+use switchyard_consumer::EngineError;
+use switchyard_producer::ProducerError;
+use thiserror::Error;
+
+/// An error from opening a configuration, compiling, or running a plan.
+#[derive(Debug, Error)]
+pub enum RouterError {
+    /// The configuration file is missing or unreadable.
+    #[error("config file {}: {message}", path.display())]
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// The configuration is not valid.
+    #[error("config {}: {message}", path.display())]
+    Config {
+        /// The file (or `<inline>`).
+        path: PathBuf,
+        /// What is wrong, with its line and column where known.
+        message: String,
+    },
+    /// Compiling or decoding a plan failed.
+    #[error(transparent)]
+    Producer(#[from] ProducerError),
+    /// An engine failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}

@@ -1,0 +1,68 @@
+//! `Switchyard`: a configuration opened into a catalog, a producer and engines.
+//!
+//! The `switchyard` command and the service are thin layers over this type.
+
+use datafusion::execution::SendableRecordBatchStream;
+use switchyard_consumer::{DEFAULT_ENGINE, EngineRef, EngineRegistry};
+use switchyard_producer::{Catalog, Producer, ValidatedPlan};
+
+use crate::config::Config;
+use crate::error::RouterError;
+
+/// Everything a configuration describes, opened and ready.
+#[derive(Debug)]
+pub struct Switchyard {
+    config: Config,
+    producer: Producer,
+    engines: EngineRegistry,
+}
+
+impl Switchyard {
+    /// Opens the catalog's tables and builds every configured engine.
+    pub async fn open(config: Config) -> Result<Self, RouterError> {
+        let catalog = Catalog::open(&config.file.tables, &config.base_dir).await?;
+        let engines = EngineRegistry::build(&config.file.engines, &catalog)?;
+        let producer = Producer::new(catalog, config.version.clone())?;
+        Ok(Self {
+            config,
+            producer,
+            engines,
+        })
+    }
+
+    /// The configuration this was opened from.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &Catalog {
+        self.producer.catalog()
+    }
+
+    /// The SQL and DataFrame front-end.
+    pub fn producer(&self) -> &Producer {
+        &self.producer
+    }
+
+    /// The configured engines.
+    pub fn engines(&self) -> &EngineRegistry {
+        &self.engines
+    }
+
+    /// The engine a plan runs on: the one named, or the embedded default.
+    pub fn engine_for(&self, engine: Option<&str>) -> Result<EngineRef, RouterError> {
+        Ok(self.engines.get(engine.unwrap_or(DEFAULT_ENGINE))?)
+    }
+
+    /// Runs a plan on the named engine (or the embedded default).
+    pub async fn execute(
+        &self,
+        plan: &ValidatedPlan,
+        engine: Option<&str>,
+    ) -> Result<(EngineRef, SendableRecordBatchStream), RouterError> {
+        let engine = self.engine_for(engine)?;
+        let stream = engine.execute(plan).await?;
+        Ok((engine, stream))
+    }
+}
