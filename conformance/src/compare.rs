@@ -42,7 +42,9 @@ impl Cell {
     fn matches(&self, other: &Self, tolerance: f64) -> bool {
         use Cell::*;
         let close = |a: f64, b: f64| {
-            a == b || (a - b).abs() <= tolerance * a.abs().max(b.abs()) || (a.is_nan() && b.is_nan())
+            a == b
+                || (a - b).abs() <= tolerance * a.abs().max(b.abs())
+                || (a.is_nan() && b.is_nan())
         };
         match (self, other) {
             (Float(a), Float(b)) => close(*a, *b),
@@ -75,7 +77,13 @@ impl ResultRows {
     pub fn from_batches(batches: &[RecordBatch]) -> Result<Self, String> {
         let columns = batches
             .first()
-            .map(|b| b.schema().fields().iter().map(|f| f.name().clone()).collect())
+            .map(|b| {
+                b.schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().clone())
+                    .collect()
+            })
             .unwrap_or_default();
         let mut rows = Vec::new();
         for batch in batches {
@@ -114,20 +122,45 @@ impl ResultRows {
 }
 
 fn column_cells(array: &ArrayRef) -> Result<Vec<Cell>, String> {
-    let cast_to = |to: &DataType| cast(array, to).map_err(|e| format!("cannot normalize {}: {e}", array.data_type()));
+    let cast_to = |to: &DataType| {
+        cast(array, to).map_err(|e| format!("cannot normalize {}: {e}", array.data_type()))
+    };
     let data_type = array.data_type();
     if data_type.is_integer() {
         let ints = cast_to(&DataType::Int64)?;
-        let ints = ints.as_any().downcast_ref::<Int64Array>().ok_or("not Int64")?;
-        return Ok(ints.iter().map(|v| v.map_or(Cell::Null, Cell::Int)).collect());
+        let ints = ints
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .ok_or("not Int64")?;
+        return Ok(ints
+            .iter()
+            .map(|v| v.map_or(Cell::Null, Cell::Int))
+            .collect());
     }
-    if data_type.is_floating() || matches!(data_type, DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..)) {
+    if data_type.is_floating()
+        || matches!(
+            data_type,
+            DataType::Decimal32(..)
+                | DataType::Decimal64(..)
+                | DataType::Decimal128(..)
+                | DataType::Decimal256(..)
+        )
+    {
         let floats = cast_to(&DataType::Float64)?;
-        let floats = floats.as_any().downcast_ref::<Float64Array>().ok_or("not Float64")?;
-        return Ok(floats.iter().map(|v| v.map_or(Cell::Null, Cell::Float)).collect());
+        let floats = floats
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .ok_or("not Float64")?;
+        return Ok(floats
+            .iter()
+            .map(|v| v.map_or(Cell::Null, Cell::Float))
+            .collect());
     }
     let texts = cast_to(&DataType::Utf8)?;
-    let texts = texts.as_any().downcast_ref::<StringArray>().ok_or("not Utf8")?;
+    let texts = texts
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .ok_or("not Utf8")?;
     Ok(texts
         .iter()
         .map(|v| v.map_or(Cell::Null, |s| Cell::Text(s.to_string())))
@@ -157,14 +190,21 @@ pub fn compare_results(
 ) -> Result<(), String> {
     let expected = ResultRows::from_batches(expected)?;
     let actual = ResultRows::from_batches(actual)?;
-    if !expected.columns.is_empty() && !actual.columns.is_empty() && expected.columns != actual.columns {
+    if !expected.columns.is_empty()
+        && !actual.columns.is_empty()
+        && expected.columns != actual.columns
+    {
         return Err(format!(
             "columns differ: expected {:?}, got {:?}",
             expected.columns, actual.columns
         ));
     }
     if expected.len() != actual.len() {
-        return Err(format!("expected {} rows, got {}", expected.len(), actual.len()));
+        return Err(format!(
+            "expected {} rows, got {}",
+            expected.len(),
+            actual.len()
+        ));
     }
     let (expected, actual) = if ordered {
         (expected, actual)
@@ -173,7 +213,11 @@ pub fn compare_results(
     };
     for (index, (want, got)) in expected.rows.iter().zip(&actual.rows).enumerate() {
         if want.len() != got.len() {
-            return Err(format!("row {index}: expected {} columns, got {}", want.len(), got.len()));
+            return Err(format!(
+                "row {index}: expected {} columns, got {}",
+                want.len(),
+                got.len()
+            ));
         }
         for (column, (w, g)) in want.iter().zip(got).enumerate() {
             if !w.matches(g, tolerance) {
@@ -211,7 +255,15 @@ mod tests {
     fn order_matters_only_when_asked() {
         let a = batch(&["x", "y"], &[1.0, 2.0]);
         let b = batch(&["y", "x"], &[2.0, 1.0]);
-        assert!(compare_results(&[a.clone()], &[b.clone()], false, 1e-9).is_ok());
+        assert!(
+            compare_results(
+                std::slice::from_ref(&a),
+                std::slice::from_ref(&b),
+                false,
+                1e-9
+            )
+            .is_ok()
+        );
         let err = compare_results(&[a], &[b], true, 1e-9).expect_err("order differs");
         assert!(err.contains("row 0"), "{err}");
     }
@@ -219,21 +271,43 @@ mod tests {
     #[test]
     fn floats_within_tolerance_and_no_further() {
         let a = batch(&["x"], &[1000.0]);
-        assert!(compare_results(&[a.clone()], &[batch(&["x"], &[1000.000_000_1])], true, 1e-9).is_ok());
+        assert!(
+            compare_results(
+                std::slice::from_ref(&a),
+                &[batch(&["x"], &[1_000.000_000_1])],
+                true,
+                1e-9
+            )
+            .is_ok()
+        );
         assert!(compare_results(&[a], &[batch(&["x"], &[1000.1])], true, 1e-9).is_err());
     }
 
     #[test]
     fn decimals_compare_by_value_whatever_the_scale() {
-        let schema = |scale| Arc::new(Schema::new(vec![Field::new("d", DataType::Decimal128(20, scale), false)]));
+        let schema = |scale| {
+            Arc::new(Schema::new(vec![Field::new(
+                "d",
+                DataType::Decimal128(20, scale),
+                false,
+            )]))
+        };
         let two_places = RecordBatch::try_new(
             schema(2),
-            vec![Arc::new(Decimal128Array::from(vec![12345]).with_precision_and_scale(20, 2).expect("valid"))],
+            vec![Arc::new(
+                Decimal128Array::from(vec![12345])
+                    .with_precision_and_scale(20, 2)
+                    .expect("valid"),
+            )],
         )
         .expect("valid batch");
         let four_places = RecordBatch::try_new(
             schema(4),
-            vec![Arc::new(Decimal128Array::from(vec![1234500]).with_precision_and_scale(20, 4).expect("valid"))],
+            vec![Arc::new(
+                Decimal128Array::from(vec![1234500])
+                    .with_precision_and_scale(20, 4)
+                    .expect("valid"),
+            )],
         )
         .expect("valid batch");
         assert!(compare_results(&[two_places], &[four_places], true, 1e-9).is_ok());
@@ -242,7 +316,13 @@ mod tests {
     #[test]
     fn row_counts_and_columns_must_match() {
         let a = batch(&["x", "y"], &[1.0, 2.0]);
-        let err = compare_results(&[a.clone()], &[batch(&["x"], &[1.0])], false, 1e-9).expect_err("count");
+        let err = compare_results(
+            std::slice::from_ref(&a),
+            &[batch(&["x"], &[1.0])],
+            false,
+            1e-9,
+        )
+        .expect_err("count");
         assert!(err.contains("expected 2 rows, got 1"), "{err}");
         let renamed = RecordBatch::try_new(
             Arc::new(Schema::new(vec![

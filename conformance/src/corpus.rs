@@ -20,7 +20,10 @@ pub fn corpus_dir() -> Result<PathBuf, CorpusError> {
         return if dir.is_dir() {
             Ok(dir)
         } else {
-            Err(CorpusError(format!("{CORPUS_ENV}={} is not a folder", dir.display())))
+            Err(CorpusError(format!(
+                "{CORPUS_ENV}={} is not a folder",
+                dir.display()
+            )))
         };
     }
     let mut candidates = Vec::new();

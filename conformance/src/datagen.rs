@@ -77,14 +77,38 @@ type BatchIter = Box<dyn Iterator<Item = Result<RecordBatch, ArrowError>> + Send
 
 fn batches_of(table: &str, scale: f64) -> (SchemaRef, BatchIter) {
     match table {
-        "lineitem" => (LineItemArrow::schema_ref(), Box::new(LineItemArrow::new(LineItemGenerator::new(scale, 1, 1)))),
-        "orders" => (OrderArrow::schema_ref(), Box::new(OrderArrow::new(OrderGenerator::new(scale, 1, 1)))),
-        "partsupp" => (PartSuppArrow::schema_ref(), Box::new(PartSuppArrow::new(PartSuppGenerator::new(scale, 1, 1)))),
-        "part" => (PartArrow::schema_ref(), Box::new(PartArrow::new(PartGenerator::new(scale, 1, 1)))),
-        "customer" => (CustomerArrow::schema_ref(), Box::new(CustomerArrow::new(CustomerGenerator::new(scale, 1, 1)))),
-        "supplier" => (SupplierArrow::schema_ref(), Box::new(SupplierArrow::new(SupplierGenerator::new(scale, 1, 1)))),
-        "nation" => (NationArrow::schema_ref(), Box::new(NationArrow::new(NationGenerator::new(scale, 1, 1)))),
-        _ => (RegionArrow::schema_ref(), Box::new(RegionArrow::new(RegionGenerator::new(scale, 1, 1)))),
+        "lineitem" => (
+            LineItemArrow::schema_ref(),
+            Box::new(LineItemArrow::new(LineItemGenerator::new(scale, 1, 1))),
+        ),
+        "orders" => (
+            OrderArrow::schema_ref(),
+            Box::new(OrderArrow::new(OrderGenerator::new(scale, 1, 1))),
+        ),
+        "partsupp" => (
+            PartSuppArrow::schema_ref(),
+            Box::new(PartSuppArrow::new(PartSuppGenerator::new(scale, 1, 1))),
+        ),
+        "part" => (
+            PartArrow::schema_ref(),
+            Box::new(PartArrow::new(PartGenerator::new(scale, 1, 1))),
+        ),
+        "customer" => (
+            CustomerArrow::schema_ref(),
+            Box::new(CustomerArrow::new(CustomerGenerator::new(scale, 1, 1))),
+        ),
+        "supplier" => (
+            SupplierArrow::schema_ref(),
+            Box::new(SupplierArrow::new(SupplierGenerator::new(scale, 1, 1))),
+        ),
+        "nation" => (
+            NationArrow::schema_ref(),
+            Box::new(NationArrow::new(NationGenerator::new(scale, 1, 1))),
+        ),
+        _ => (
+            RegionArrow::schema_ref(),
+            Box::new(RegionArrow::new(RegionGenerator::new(scale, 1, 1))),
+        ),
     }
 }
 
@@ -152,11 +176,21 @@ fn write_table(
         let batch = batch.map_err(|e| error(e.to_string()))?;
         rows += batch.num_rows() as u64;
         writer.write(&batch).map_err(|e| error(e.to_string()))?;
-        progress(TableProgress { table, rows, expected_rows: expected, done: false });
+        progress(TableProgress {
+            table,
+            rows,
+            expected_rows: expected,
+            done: false,
+        });
     }
     writer.close().map_err(|e| error(e.to_string()))?;
     std::fs::rename(&temp, &path).map_err(|e| error(e.to_string()))?;
-    progress(TableProgress { table, rows, expected_rows: rows, done: true });
+    progress(TableProgress {
+        table,
+        rows,
+        expected_rows: rows,
+        done: true,
+    });
     Ok(())
 }
 
@@ -178,9 +212,14 @@ fn write_config(out_dir: &Path) -> Result<PathBuf, DatagenError> {
         EngineConfig::DataFusion(DataFusionConfig::default()),
     )]);
     let path = out_dir.join(DEFAULT_CONFIG_FILE);
-    let error = |message: String| DatagenError::Write { path: path.clone(), message };
-    let text = Config::to_yaml(&ConfigFile { tables, engines }).map_err(|e| error(e.to_string()))?;
-    let header = "# Written by `switchyard datagen tpch`: the TPC-H tables, relative to this file.\n";
+    let error = |message: String| DatagenError::Write {
+        path: path.clone(),
+        message,
+    };
+    let text =
+        Config::to_yaml(&ConfigFile { tables, engines }).map_err(|e| error(e.to_string()))?;
+    let header =
+        "# Written by `switchyard datagen tpch`: the TPC-H tables, relative to this file.\n";
     std::fs::write(&path, format!("{header}{text}")).map_err(|e| error(e.to_string()))?;
     Ok(path)
 }
@@ -222,7 +261,8 @@ pub fn ensure_tpch(
         if !config.is_file() {
             return Err(DatagenError::Write {
                 path: dir.to_path_buf(),
-                message: "folder exists but holds no switchyard.yaml; remove it or choose another".into(),
+                message: "folder exists but holds no switchyard.yaml; remove it or choose another"
+                    .into(),
             });
         }
     }

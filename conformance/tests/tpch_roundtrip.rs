@@ -8,7 +8,7 @@ use switchyard_conformance::corpus::tpch_query;
 use switchyard_conformance::{
     DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, ensure_tpch, run_sql_directly,
 };
-use switchyard_producer::{PlanFormat, SqlDialect, ValidatedPlan, encode_plan, decode_plan_as};
+use switchyard_producer::{PlanFormat, SqlDialect, ValidatedPlan, decode_plan_as, encode_plan};
 use switchyard_router::{Config, Switchyard};
 
 fn tpch_dir() -> PathBuf {
@@ -52,8 +52,13 @@ async fn check_query(number: usize) {
         let actual = collect(stream)
             .await
             .unwrap_or_else(|e| panic!("q{number} {format}: stream: {e}"));
-        compare_results(&expected.batches, &actual, expected.ordered, DEFAULT_RELATIVE_TOLERANCE)
-            .unwrap_or_else(|diff| panic!("q{number} {format}: {diff}"));
+        compare_results(
+            &expected.batches,
+            &actual,
+            expected.ordered,
+            DEFAULT_RELATIVE_TOLERANCE,
+        )
+        .unwrap_or_else(|diff| panic!("q{number} {format}: {diff}"));
     }
 
     let json = encode_plan(&plan, PlanFormat::Json).expect("json");
@@ -66,7 +71,10 @@ async fn check_query(number: usize) {
         String::from_utf8_lossy(&json_again),
         "q{number}: JSON → binary → JSON changed the plan"
     );
-    assert_eq!(from_binary, plan, "q{number}: the decoded plan differs from the produced one");
+    assert_eq!(
+        from_binary, plan,
+        "q{number}: the decoded plan differs from the produced one"
+    );
 }
 
 macro_rules! tpch_tests {

@@ -46,7 +46,8 @@ pub trait Engine: Send + Sync + fmt::Debug {
 
     /// Starts running `plan`; errors that stop it from starting are returned here, errors
     /// while running come through the stream.
-    async fn execute(&self, plan: &ValidatedPlan) -> Result<SendableRecordBatchStream, EngineError>;
+    async fn execute(&self, plan: &ValidatedPlan)
+    -> Result<SendableRecordBatchStream, EngineError>;
 
     /// Checks that the engine is reachable.
     async fn health(&self) -> Health;

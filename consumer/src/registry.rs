@@ -29,7 +29,10 @@ impl EngineRegistry {
         }
         if !engines.contains_key(DEFAULT_ENGINE) {
             let default = EngineConfig::DataFusion(DataFusionConfig::default());
-            engines.insert(DEFAULT_ENGINE.to_string(), build_engine(DEFAULT_ENGINE, &default, catalog)?);
+            engines.insert(
+                DEFAULT_ENGINE.to_string(),
+                build_engine(DEFAULT_ENGINE, &default, catalog)?,
+            );
         }
         Ok(Self { engines })
     }
@@ -51,8 +54,14 @@ impl EngineRegistry {
     }
 }
 
-fn build_engine(name: &str, config: &EngineConfig, catalog: &Catalog) -> Result<EngineRef, EngineError> {
+fn build_engine(
+    name: &str,
+    config: &EngineConfig,
+    catalog: &Catalog,
+) -> Result<EngineRef, EngineError> {
     match config {
-        EngineConfig::DataFusion(settings) => Ok(Arc::new(DataFusionEngine::new(name, catalog, settings)?)),
+        EngineConfig::DataFusion(settings) => {
+            Ok(Arc::new(DataFusionEngine::new(name, catalog, settings)?))
+        }
     }
 }

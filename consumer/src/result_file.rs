@@ -58,7 +58,11 @@ fn output_error(path: &Path, message: impl ToString) -> EngineError {
 ///
 /// The file appears whole or not at all: the results go to a temporary file beside it,
 /// which is renamed into place only once everything is written.
-pub fn write_result_file(path: &Path, schema: &SchemaRef, batches: &[RecordBatch]) -> Result<(), EngineError> {
+pub fn write_result_file(
+    path: &Path,
+    schema: &SchemaRef,
+    batches: &[RecordBatch],
+) -> Result<(), EngineError> {
     let format = ResultFormat::from_path(path)?;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -67,7 +71,8 @@ pub fn write_result_file(path: &Path, schema: &SchemaRef, batches: &[RecordBatch
     let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| output_error(path, e))?;
     let file = temp.reopen().map_err(|e| output_error(path, e))?;
     write_format(format, file, schema, batches).map_err(|e| output_error(path, e))?;
-    temp.persist(path).map_err(|e| output_error(path, e.error))?;
+    temp.persist(path)
+        .map_err(|e| output_error(path, e.error))?;
     Ok(())
 }
 

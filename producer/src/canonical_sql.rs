@@ -7,7 +7,9 @@
 /// quoting we do not model exactly (backslash escapes, dollar quoting, block comments) is
 /// only trimmed.
 pub fn canonical_sql(sql: &str) -> String {
-    let trimmed = sql.trim().trim_end_matches(|c: char| c == ';' || c.is_whitespace());
+    let trimmed = sql
+        .trim()
+        .trim_end_matches(|c: char| c == ';' || c.is_whitespace());
     if trimmed.contains(['\\', '$']) || trimmed.contains("/*") {
         return trimmed.to_string();
     }
@@ -70,10 +72,22 @@ mod tests {
 
     #[test]
     fn keeps_quoted_text() {
-        assert_eq!(canonical_sql("select 'a  b'  from t"), "select 'a  b' from t");
-        assert_eq!(canonical_sql("select 'it''s  --x' from t"), "select 'it''s  --x' from t");
-        assert_eq!(canonical_sql("select \"A  B\" from t"), "select \"A  B\" from t");
-        assert_ne!(canonical_sql("select 'a  b'"), canonical_sql("select 'a b'"));
+        assert_eq!(
+            canonical_sql("select 'a  b'  from t"),
+            "select 'a  b' from t"
+        );
+        assert_eq!(
+            canonical_sql("select 'it''s  --x' from t"),
+            "select 'it''s  --x' from t"
+        );
+        assert_eq!(
+            canonical_sql("select \"A  B\" from t"),
+            "select \"A  B\" from t"
+        );
+        assert_ne!(
+            canonical_sql("select 'a  b'"),
+            canonical_sql("select 'a b'")
+        );
     }
 
     #[test]

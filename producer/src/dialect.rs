@@ -64,7 +64,10 @@ impl FromStr for SqlDialect {
             .find(|d| d.name() == alias)
             .ok_or_else(|| {
                 let names: Vec<_> = Self::ALL.iter().map(|d| d.name()).collect();
-                format!("unknown SQL dialect {s:?}; expected one of {}", names.join(", "))
+                format!(
+                    "unknown SQL dialect {s:?}; expected one of {}",
+                    names.join(", ")
+                )
             })
     }
 }

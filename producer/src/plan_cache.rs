@@ -76,6 +76,8 @@ impl PlanCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<PlanKey, Arc<CompiledPlan>>> {
         // A panic while holding the lock cannot leave the LRU half-updated in a way that
         // matters for a cache, so a poisoned lock is still usable.
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -50,7 +50,9 @@ impl FromStr for PlanFormat {
         match s.to_ascii_lowercase().as_str() {
             "binary" | "proto" | "protobuf" | "bin" => Ok(Self::Binary),
             "json" => Ok(Self::Json),
-            _ => Err(format!("unknown plan format {s:?}; expected binary or json")),
+            _ => Err(format!(
+                "unknown plan format {s:?}; expected binary or json"
+            )),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use datafusion::execution::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion_substrait::substrait::proto::Plan;
@@ -59,9 +60,14 @@ impl Producer {
         &self.ctx
     }
 
-    /// Plans SQL into a DataFusion logical plan, as written (no rewrites).
-    pub async fn sql_to_logical(&self, sql: &str, dialect: SqlDialect) -> Result<LogicalPlan> {
-        plan_sql(&self.ctx, &self.catalog, sql, dialect).await.map(|(plan, _)| plan)
+    /// Plans SQL into a DataFusion logical plan, as written (no rewrites), with the session
+    /// state it was planned in (which knows the views a query file defines).
+    pub async fn sql_to_logical(
+        &self,
+        sql: &str,
+        dialect: SqlDialect,
+    ) -> Result<(LogicalPlan, SessionState)> {
+        plan_sql(&self.ctx, &self.catalog, sql, dialect).await
     }
 
     /// Compiles SQL text (one query, optionally after `CREATE VIEW`s) into a Substrait plan.

@@ -11,9 +11,10 @@ pub fn rel_inputs(rel: &Rel) -> Vec<&Rel> {
         return Vec::new();
     };
     match rel_type {
-        RelType::Read(_) | RelType::ExtensionLeaf(_) | RelType::Reference(_) | RelType::Update(_) => {
-            Vec::new()
-        }
+        RelType::Read(_)
+        | RelType::ExtensionLeaf(_)
+        | RelType::Reference(_)
+        | RelType::Update(_) => Vec::new(),
         RelType::Filter(r) => r.input.as_deref().into_iter().collect(),
         RelType::Fetch(r) => r.input.as_deref().into_iter().collect(),
         RelType::Aggregate(r) => r.input.as_deref().into_iter().collect(),
@@ -27,13 +28,26 @@ pub fn rel_inputs(rel: &Rel) -> Vec<&Rel> {
         RelType::Ddl(r) => r.view_definition.as_deref().into_iter().collect(),
         RelType::Set(r) => r.inputs.iter().collect(),
         RelType::ExtensionMulti(r) => r.inputs.iter().collect(),
-        RelType::Join(r) => [r.left.as_deref(), r.right.as_deref()].into_iter().flatten().collect(),
-        RelType::Cross(r) => [r.left.as_deref(), r.right.as_deref()].into_iter().flatten().collect(),
-        RelType::HashJoin(r) => [r.left.as_deref(), r.right.as_deref()].into_iter().flatten().collect(),
-        RelType::MergeJoin(r) => [r.left.as_deref(), r.right.as_deref()].into_iter().flatten().collect(),
-        RelType::NestedLoopJoin(r) => {
-            [r.left.as_deref(), r.right.as_deref()].into_iter().flatten().collect()
-        }
+        RelType::Join(r) => [r.left.as_deref(), r.right.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        RelType::Cross(r) => [r.left.as_deref(), r.right.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        RelType::HashJoin(r) => [r.left.as_deref(), r.right.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        RelType::MergeJoin(r) => [r.left.as_deref(), r.right.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        RelType::NestedLoopJoin(r) => [r.left.as_deref(), r.right.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
     }
 }
 

@@ -57,16 +57,18 @@ pub(crate) async fn plan_sql(
     sql: &str,
     dialect: SqlDialect,
 ) -> Result<(LogicalPlan, SessionState)> {
-    let parser_dialect = dialect_from_str(dialect.name()).ok_or_else(|| {
-        ProducerError::Statements(format!("sqlparser has no {dialect} dialect"))
-    })?;
+    let parser_dialect = dialect_from_str(dialect.name())
+        .ok_or_else(|| ProducerError::Statements(format!("sqlparser has no {dialect} dialect")))?;
     let statements = DFParserBuilder::new(sql)
         .with_dialect(parser_dialect.as_ref())
         .build()
         .and_then(|mut parser| parser.parse_statements())
         .map_err(ProducerError::Sql)?;
     let roles = statements.iter().map(role_of).collect::<Result<Vec<_>>>()?;
-    let queries = roles.iter().filter(|r| matches!(r, StatementRole::Query)).count();
+    let queries = roles
+        .iter()
+        .filter(|r| matches!(r, StatementRole::Query))
+        .count();
     if queries != 1 {
         return Err(ProducerError::Statements(format!(
             "expected exactly one query, found {queries}"
@@ -86,14 +88,20 @@ pub(crate) async fn plan_sql(
         match role {
             StatementRole::DropView => {}
             StatementRole::DefineView => {
-                let plan = state.statement_to_plan(statement).await.map_err(ProducerError::Sql)?;
+                let plan = state
+                    .statement_to_plan(statement)
+                    .await
+                    .map_err(ProducerError::Sql)?;
                 session
                     .execute_logical_plan(plan)
                     .await
                     .map_err(ProducerError::Sql)?;
             }
             StatementRole::Query => {
-                let plan = state.statement_to_plan(statement).await.map_err(ProducerError::Sql)?;
+                let plan = state
+                    .statement_to_plan(statement)
+                    .await
+                    .map_err(ProducerError::Sql)?;
                 query_plan = Some((plan, state));
             }
         }

@@ -65,9 +65,8 @@ fn check_relations(plan: &Plan) -> Result<()> {
         }
     }
     for (index, root) in roots.iter().enumerate() {
-        let root = root.ok_or_else(|| {
-            ProducerError::Invalid(format!("relations[{index}] has no relation"))
-        })?;
+        let root = root
+            .ok_or_else(|| ProducerError::Invalid(format!("relations[{index}] has no relation")))?;
         let depth = rel_depth(root);
         if depth > MAX_REL_DEPTH {
             return Err(ProducerError::Invalid(format!(
@@ -91,13 +90,20 @@ fn check_extensions(plan: &Plan) -> Result<()> {
     let mut function_anchors = HashSet::new();
     for declaration in &plan.extensions {
         let Some(mapping) = declaration.mapping_type.as_ref() else {
-            return Err(ProducerError::Invalid("an extension declaration is empty".into()));
+            return Err(ProducerError::Invalid(
+                "an extension declaration is empty".into(),
+            ));
         };
         let (kind, anchor, urn_reference, name) = match mapping {
-            MappingType::ExtensionFunction(f) => {
-                ("function", f.function_anchor, f.extension_urn_reference, &f.name)
+            MappingType::ExtensionFunction(f) => (
+                "function",
+                f.function_anchor,
+                f.extension_urn_reference,
+                &f.name,
+            ),
+            MappingType::ExtensionType(t) => {
+                ("type", t.type_anchor, t.extension_urn_reference, &t.name)
             }
-            MappingType::ExtensionType(t) => ("type", t.type_anchor, t.extension_urn_reference, &t.name),
             MappingType::ExtensionTypeVariation(v) => (
                 "type variation",
                 v.type_variation_anchor,
@@ -106,7 +112,9 @@ fn check_extensions(plan: &Plan) -> Result<()> {
             ),
         };
         if name.is_empty() {
-            return Err(ProducerError::Invalid(format!("extension {kind} {anchor} has no name")));
+            return Err(ProducerError::Invalid(format!(
+                "extension {kind} {anchor} has no name"
+            )));
         }
         if kind == "function" && !function_anchors.insert(anchor) {
             return Err(ProducerError::Invalid(format!(

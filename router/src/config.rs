@@ -130,8 +130,11 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_errors() {
-        let err = Config::from_yaml("tables:\n  t: { path: t.csv, format: csv, hedaer: true }\n", Path::new("."))
-            .expect_err("typo");
+        let err = Config::from_yaml(
+            "tables:\n  t: { path: t.csv, format: csv, hedaer: true }\n",
+            Path::new("."),
+        )
+        .expect_err("typo");
         assert!(err.to_string().contains("hedaer"), "{err}");
         let err = Config::from_yaml("tabels: {}\n", Path::new(".")).expect_err("typo");
         assert!(err.to_string().contains("tabels"), "{err}");

@@ -1,1 +1,4 @@
-//! Benchmarks.
+//! Benchmarks that write reports (run them from a release build: `switchyard bench ...`).
+
+pub mod overhead;
+pub mod stats;

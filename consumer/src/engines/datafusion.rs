@@ -38,7 +38,11 @@ impl std::fmt::Debug for DataFusionEngine {
 
 impl DataFusionEngine {
     /// An engine named `name` reading `catalog`.
-    pub fn new(name: &str, catalog: &Catalog, config: &DataFusionConfig) -> Result<Self, EngineError> {
+    pub fn new(
+        name: &str,
+        catalog: &Catalog,
+        config: &DataFusionConfig,
+    ) -> Result<Self, EngineError> {
         let mut session = SessionConfig::new();
         if let Some(partitions) = config.target_partitions {
             session = session.with_target_partitions(partitions.max(1));
@@ -47,10 +51,12 @@ impl DataFusionEngine {
             session = session.with_batch_size(batch_size.max(1));
         }
         let ctx = SessionContext::new_with_config(session);
-        catalog.register_into(&ctx).map_err(|e| EngineError::Setup {
-            engine: name.to_string(),
-            message: e.to_string(),
-        })?;
+        catalog
+            .register_into(&ctx)
+            .map_err(|e| EngineError::Setup {
+                engine: name.to_string(),
+                message: e.to_string(),
+            })?;
         Ok(Self {
             name: name.to_string(),
             ctx,
@@ -73,7 +79,10 @@ impl Engine for DataFusionEngine {
         EngineKind::DataFusion
     }
 
-    async fn execute(&self, plan: &ValidatedPlan) -> Result<SendableRecordBatchStream, EngineError> {
+    async fn execute(
+        &self,
+        plan: &ValidatedPlan,
+    ) -> Result<SendableRecordBatchStream, EngineError> {
         let state = self.ctx.state();
         let logical = from_substrait_plan(&state, plan.plan())
             .await
@@ -85,7 +94,11 @@ impl Engine for DataFusionEngine {
             engine: self.name.clone(),
             source,
         };
-        let frame = self.ctx.execute_logical_plan(logical).await.map_err(execution)?;
+        let frame = self
+            .ctx
+            .execute_logical_plan(logical)
+            .await
+            .map_err(execution)?;
         frame.execute_stream().await.map_err(execution)
     }
 

@@ -1,0 +1,146 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use switchyard_producer::{PlanFormat, SqlDialect};
+use switchyard_router::DEFAULT_CONFIG_FILE;
+
+/// Switchyard: write a query once, as SQL or a DataFrame, compile it to a Substrait plan, and
+/// run it on whichever engine fits.
+#[derive(Debug, Parser)]
+#[command(name = "switchyard", version, about)]
+pub struct Cli {
+    /// The configuration file (tables and engines).
+    #[arg(long, global = true, default_value = DEFAULT_CONFIG_FILE, env = "SWITCHYARD_CONFIG")]
+    pub config: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate sample data.
+    #[command(subcommand)]
+    Datagen(Datagen),
+    /// List the catalog's tables with their schema and row count.
+    Catalog,
+    /// Compile SQL into a Substrait plan.
+    Plan(PlanArgs),
+    /// Run a plan file or SQL on an engine and print or save the result.
+    Run(RunArgs),
+    /// Generate TPC-H sample data if missing, compile a few queries, and run them.
+    Demo(DemoArgs),
+    /// Measure Switchyard's overheads.
+    #[command(subcommand)]
+    Bench(Bench),
+}
+
+/// Data generators.
+#[derive(Debug, Subcommand)]
+pub enum Datagen {
+    /// The eight TPC-H tables as Parquet, plus a switchyard.yaml naming them.
+    Tpch {
+        /// The TPC-H scale factor (1 is about 1 GB of raw data).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// The folder to write into.
+        #[arg(long, default_value = "data/tpch")]
+        out: PathBuf,
+    },
+}
+
+/// Where a query comes from.
+#[derive(Debug, Args)]
+#[group(required = false, multiple = false)]
+pub struct SqlSource {
+    /// SQL text.
+    #[arg(long)]
+    pub sql: Option<String>,
+    /// A file of SQL: optional CREATE VIEW statements, one query, optional DROP VIEW statements.
+    #[arg(long)]
+    pub sql_file: Option<PathBuf>,
+}
+
+/// `switchyard plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub source: SqlSource,
+    /// The SQL dialect.
+    #[arg(long, default_value = "generic", value_parser = parse_dialect)]
+    pub dialect: SqlDialect,
+    /// The plan's encoding (default: from the output file's extension, else JSON).
+    #[arg(long, value_parser = parse_plan_format)]
+    pub format: Option<PlanFormat>,
+    /// Write the plan here instead of to standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+/// `switchyard run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A Substrait plan file, binary or JSON (detected).
+    #[arg(conflicts_with_all = ["sql", "sql_file"])]
+    pub plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: SqlSource,
+    /// The SQL dialect.
+    #[arg(long, default_value = "generic", value_parser = parse_dialect)]
+    pub dialect: SqlDialect,
+    /// The engine to run on (default: the embedded DataFusion engine).
+    #[arg(long)]
+    pub engine: Option<String>,
+    /// Write the result to this file; its extension names the format (.csv, .json, .parquet, .arrow).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Print at most this many rows.
+    #[arg(long, default_value_t = 100)]
+    pub max_rows: usize,
+}
+
+/// `switchyard demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where the sample data lives (generated if missing).
+    #[arg(long, default_value = "data/tpch-sf0.1")]
+    pub data: PathBuf,
+    /// The TPC-H scale factor of generated data.
+    #[arg(long, default_value_t = 0.1)]
+    pub scale: f64,
+}
+
+/// Benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum Bench {
+    /// Per TPC-H query: SQL planning, Substrait production, consumption, and execution via
+    /// Substrait against execution of the SQL directly; writes a Markdown report.
+    Overhead {
+        /// Where the TPC-H data lives (generated if missing).
+        #[arg(long, default_value = "data/tpch-sf1")]
+        data: PathBuf,
+        /// The TPC-H scale factor of generated data.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Timed runs of each step per query (medians are reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Only these queries (comma separated numbers; default all 22).
+        #[arg(long, value_delimiter = ',')]
+        queries: Vec<usize>,
+        /// The Markdown report to write.
+        #[arg(long, default_value = "docs/performance.md")]
+        report: PathBuf,
+    },
+}
+
+fn parse_dialect(text: &str) -> Result<SqlDialect, String> {
+    text.parse()
+}
+
+fn parse_plan_format(text: &str) -> Result<PlanFormat, String> {
+    text.parse()
+}

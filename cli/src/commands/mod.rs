@@ -1,0 +1,49 @@
+//! One module per command; each converts its arguments and delegates to the libraries.
+
+mod bench;
+mod catalog;
+mod datagen;
+mod demo;
+mod plan;
+mod run;
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use switchyard_router::{Config, Switchyard};
+
+use crate::args::{Cli, Command, SqlSource};
+
+/// Runs the command the user asked for.
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Datagen(args) => datagen::run(args),
+        Command::Catalog => catalog::run(&open(&cli.config).await?).await,
+        Command::Plan(args) => plan::run(&open(&cli.config).await?, args).await,
+        Command::Run(args) => run::run(&open(&cli.config).await?, args).await,
+        Command::Demo(args) => demo::run(args).await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+/// Loads the configuration and opens its tables and engines.
+pub async fn open(config: &Path) -> Result<Switchyard> {
+    if !config.exists() {
+        bail!(
+            "config file {} not found; pass --config FILE, or make one with `switchyard datagen tpch`",
+            config.display()
+        );
+    }
+    Ok(Switchyard::open(Config::load(config)?).await?)
+}
+
+/// The SQL text of `--sql` or `--sql-file`.
+pub fn sql_text(source: &SqlSource) -> Result<Option<String>> {
+    match (&source.sql, &source.sql_file) {
+        (Some(sql), _) => Ok(Some(sql.clone())),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read SQL file {}", path.display()))
+            .map(Some),
+        (None, None) => Ok(None),
+    }
+}
