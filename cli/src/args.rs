@@ -125,8 +125,8 @@ pub enum Bench {
         /// The TPC-H scale factor of generated data.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
-        /// Timed runs of each step per query (medians are reported).
-        #[arg(long, default_value_t = 5)]
+        /// Timed executions per query and side (medians are reported).
+        #[arg(long, default_value_t = 10)]
         runs: usize,
         /// Only these queries (comma separated numbers; default all 22).
         #[arg(long, value_delimiter = ',')]

@@ -47,7 +47,12 @@ pub fn prepare_for_substrait(plan: LogicalPlan, state: &SessionState) -> Result<
 /// Converts a logical plan into a Substrait plan stamped with our producer name.
 pub fn logical_to_substrait(plan: LogicalPlan, state: &SessionState) -> Result<Plan> {
     let prepared = prepare_for_substrait(plan, state)?;
-    let mut substrait = to_substrait_plan(&prepared, state).map_err(ProducerError::Substrait)?;
+    produce_prepared(&prepared, state)
+}
+
+/// Converts a plan that went through [`prepare_for_substrait`] into Substrait.
+pub fn produce_prepared(prepared: &LogicalPlan, state: &SessionState) -> Result<Plan> {
+    let mut substrait = to_substrait_plan(prepared, state).map_err(ProducerError::Substrait)?;
     substrait.version = Some(version_with_producer(PRODUCER_NAME));
     Ok(*substrait)
 }

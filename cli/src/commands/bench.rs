@@ -58,10 +58,5 @@ pub async fn run(args: Bench) -> Result<()> {
 }
 
 fn utc_now() -> String {
-    std::process::Command::new("date")
-        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map_or_else(|| "an unknown date".to_string(), |s| s.trim().to_string())
+    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
 }
