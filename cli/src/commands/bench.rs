@@ -43,17 +43,69 @@ pub async fn run(args: Bench) -> Result<()> {
                 .await
                 .map_err(|e| anyhow!(e))?;
             let context = ReportContext {
-                command: std::env::args().collect::<Vec<_>>().join(" "),
+                // The program as users type it, not the path it was started from.
+                command: std::iter::once("switchyard".to_string())
+                    .chain(std::env::args().skip(1))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                build: if cfg!(debug_assertions) {
+                    "debug build"
+                } else {
+                    "release build"
+                },
                 scale,
                 options,
                 when: utc_now(),
             };
             let markdown = render_markdown(&results, &context);
-            write_file_atomically(&report, markdown.as_bytes())?;
+            let existing = std::fs::read_to_string(&report).unwrap_or_default();
+            let updated = replace_section(&existing, OVERHEAD_SECTION, &markdown);
+            write_file_atomically(&report, updated.as_bytes())?;
             println!("{markdown}");
             eprintln!("wrote {}", report.display());
             Ok(())
         }
+    }
+}
+
+/// The marker pair around the overhead section of the report, so that a new run replaces
+/// only its own figures and keeps whatever else the file says.
+const OVERHEAD_SECTION: &str = "overhead";
+
+fn replace_section(document: &str, name: &str, content: &str) -> String {
+    let begin =
+        format!("<!-- {name}:begin (written by switchyard bench; edits inside are lost) -->");
+    let end = format!("<!-- {name}:end -->");
+    let section = format!("{begin}\n{}\n{end}", content.trim_end());
+    match (document.find(&begin), document.find(&end)) {
+        (Some(start), Some(stop)) if start < stop => {
+            format!(
+                "{}{section}{}",
+                &document[..start],
+                &document[stop + end.len()..]
+            )
+        }
+        _ if document.trim().is_empty() => format!("# Performance\n\n{section}\n"),
+        _ => format!("{}\n\n{section}\n", document.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_section;
+
+    #[test]
+    fn only_the_section_is_replaced() {
+        let first = replace_section("", "overhead", "## Figures\nold");
+        assert!(first.starts_with("# Performance\n"));
+        let edited = format!("{first}\n## Notes\nkept\n");
+        let second = replace_section(&edited, "overhead", "## Figures\nnew");
+        assert!(
+            second.contains("new") && !second.contains("old"),
+            "{second}"
+        );
+        assert!(second.contains("## Notes\nkept"), "{second}");
+        assert_eq!(second.matches(":begin").count(), 1);
     }
 }
 

@@ -185,25 +185,27 @@ pub struct ReportContext {
     pub options: OverheadOptions,
     /// When (UTC, as text).
     pub when: String,
+    /// Which build measured (`release build` or `debug build`).
+    pub build: &'static str,
 }
 
 /// The report as Markdown.
 pub fn render_markdown(results: &[QueryOverhead], context: &ReportContext) -> String {
     let ms = |d: Duration| format!("{:.3}", d.as_secs_f64() * 1000.0);
     let mut out = String::new();
-    let _ = writeln!(out, "# Performance\n");
     let _ = writeln!(
         out,
         "## Substrait overhead on the embedded DataFusion engine\n"
     );
     let _ = writeln!(
         out,
-        "Made by `{}` on {} ({} cores), TPC-H scale {}, release build. Each figure is a median: \
+        "Made by `{}` on {} ({} cores), TPC-H scale {}, {}. Each figure is a median: \
          {} interleaved executions per side, {} repetitions of each sub-millisecond step, {} cache lookups.\n",
         context.command,
         context.when,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         context.scale,
+        context.build,
         context.options.runs,
         context.options.micro_runs,
         context.options.micro_runs * 20,
