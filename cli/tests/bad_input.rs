@@ -2,7 +2,13 @@
 
 mod common;
 
-use common::{Fixture, assert_one_line_error};
+use std::path::Path;
+
+use common::Fixture;
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 temp path")
+}
 
 fn compile_plan(fixture: &Fixture, sql: &str, file: &str) -> std::path::PathBuf {
     let path = fixture.path(file);
@@ -25,13 +31,10 @@ fn truncated_protobuf() {
     );
     let bytes = std::fs::read(&plan).expect("plan");
     let truncated = fixture.write("truncated.bin", &bytes[..bytes.len() / 2]);
-    let output = fixture
-        .switchyard()
-        .arg("run")
-        .arg(truncated)
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "not a Substrait protobuf plan");
+    fixture.fails(
+        &["run", path_str(&truncated)],
+        "not a Substrait protobuf plan",
+    );
 }
 
 #[test]
@@ -48,59 +51,33 @@ fn garbage_bytes() {
         })
         .collect();
     let path = fixture.write("garbage.bin", &garbage);
-    let output = fixture
-        .switchyard()
-        .arg("run")
-        .arg(path)
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "plan decoding");
+    fixture.fails(&["run", path_str(&path)], "plan decoding");
 }
 
 #[test]
 fn empty_file() {
     let fixture = Fixture::new();
     let path = fixture.write("empty.bin", b"");
-    let output = fixture
-        .switchyard()
-        .arg("run")
-        .arg(path)
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "plan is empty");
+    fixture.fails(&["run", path_str(&path)], "plan is empty");
 }
 
 #[test]
 fn json_that_is_not_a_plan() {
     let fixture = Fixture::new();
     let broken = fixture.write("broken.json", br#"{"relations": [ {"root": 12} ]}"#);
-    let output = fixture
-        .switchyard()
-        .arg("run")
-        .arg(broken)
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "not a Substrait JSON plan");
+    fixture.fails(&["run", path_str(&broken)], "not a Substrait JSON plan");
 
     let unrelated = fixture.write("unrelated.json", br#"{"name": "not a plan"}"#);
-    let output = fixture
-        .switchyard()
-        .arg("run")
-        .arg(unrelated)
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "plan has no relations");
+    fixture.fails(&["run", path_str(&unrelated)], "plan has no relations");
 }
 
 #[test]
 fn unknown_table_in_sql() {
     let fixture = Fixture::new();
-    let output = fixture
-        .switchyard()
-        .args(["run", "--sql", "select * from towns"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "table 'datafusion.public.towns' not found");
+    fixture.fails(
+        &["run", "--sql", "select * from towns"],
+        "table 'datafusion.public.towns' not found",
+    );
 }
 
 #[test]
@@ -113,24 +90,16 @@ fn unknown_table_in_a_plan() {
         "renamed.json",
         json.replace("\"countries\"", "\"nations\"").as_bytes(),
     );
-    let output = fixture
-        .switchyard()
-        .arg("run")
-        .arg(renamed)
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "nations");
+    fixture.fails(&["run", path_str(&renamed)], "nations");
 }
 
 #[test]
 fn unknown_function_in_sql() {
     let fixture = Fixture::new();
-    let output = fixture
-        .switchyard()
-        .args(["run", "--sql", "select frobnicate(name) from cities"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "Invalid function 'frobnicate'");
+    fixture.fails(
+        &["run", "--sql", "select frobnicate(name) from cities"],
+        "Invalid function 'frobnicate'",
+    );
 }
 
 #[test]
@@ -144,36 +113,26 @@ fn unknown_function_in_a_plan() {
         json.replace("\"name\": \"upper\"", "\"name\": \"frobnicate\"")
             .as_bytes(),
     );
-    let output = fixture
-        .switchyard()
-        .arg("run")
-        .arg(edited)
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "frobnicate");
+    fixture.fails(&["run", path_str(&edited)], "frobnicate");
 }
 
 #[test]
 fn missing_config_file() {
     let fixture = Fixture::new();
-    let output = fixture
-        .switchyard()
-        .args(["--config", "nowhere.yaml", "catalog"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "config file nowhere.yaml not found");
+    fixture.fails(
+        &["--config", "nowhere.yaml", "catalog"],
+        "config file nowhere.yaml not found",
+    );
 }
 
 #[test]
 fn malformed_config_file() {
     let fixture = Fixture::new();
     fixture.write("bad.yaml", b"engines:\n  big: { kind: oracle }\n");
-    let output = fixture
-        .switchyard()
-        .args(["--config", "bad.yaml", "catalog"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "unknown variant `oracle`");
+    fixture.fails(
+        &["--config", "bad.yaml", "catalog"],
+        "unknown variant `oracle`",
+    );
 }
 
 #[test]
@@ -183,56 +142,43 @@ fn config_naming_a_missing_file() {
         "gone.yaml",
         b"tables:\n  gone: { path: gone.parquet, format: parquet }\n",
     );
-    let output = fixture
-        .switchyard()
-        .args(["--config", "gone.yaml", "catalog"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "table gone: cannot read");
+    fixture.fails(
+        &["--config", "gone.yaml", "catalog"],
+        "table gone: cannot read",
+    );
 }
 
 #[test]
 fn sql_syntax_error() {
     let fixture = Fixture::new();
-    let output = fixture
-        .switchyard()
-        .args(["plan", "--sql", "selec name from cities"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "Expected: an SQL statement, found: selec");
+    fixture.fails(
+        &["plan", "--sql", "selec name from cities"],
+        "Expected: an SQL statement, found: selec",
+    );
 }
 
 #[test]
 fn statements_other_than_views_and_one_query() {
     let fixture = Fixture::new();
-    let output = fixture
-        .switchyard()
-        .args([
+    fixture.fails(
+        &[
             "plan",
             "--sql",
             "insert into cities values (5, 'Nice', 1, 340000)",
-        ])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "`INSERT INTO cities` is not supported");
-    let output = fixture
-        .switchyard()
-        .args(["plan", "--sql", "select 1; select 2"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "expected exactly one query, found 2");
+        ],
+        "`INSERT INTO cities` is not supported",
+    );
+    fixture.fails(
+        &["plan", "--sql", "select 1; select 2"],
+        "expected exactly one query, found 2",
+    );
 }
 
 #[test]
 fn unknown_engine() {
     let fixture = Fixture::new();
-    let output = fixture
-        .switchyard()
-        .args(["run", "--engine", "duckdb", "--sql", "select 1"])
-        .output()
-        .expect("runs");
-    assert_one_line_error(
-        &output,
+    fixture.fails(
+        &["run", "--engine", "duckdb", "--sql", "select 1"],
         "no engine named \"duckdb\"; configured engines: datafusion",
     );
 }
@@ -240,17 +186,15 @@ fn unknown_engine() {
 #[test]
 fn unknown_output_extension_writes_nothing() {
     let fixture = Fixture::new();
-    let output = fixture
-        .switchyard()
-        .args([
+    fixture.fails(
+        &[
             "run",
             "--sql",
             "select * from cities",
             "--output",
             "out.xlsx",
-        ])
-        .output()
-        .expect("runs");
-    assert_one_line_error(&output, "unknown extension");
+        ],
+        "unknown extension",
+    );
     assert!(!fixture.path("out.xlsx").exists());
 }

@@ -90,6 +90,10 @@ fn replace_section(document: &str, name: &str, content: &str) -> String {
     }
 }
 
+fn utc_now() -> String {
+    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_section;
@@ -107,8 +111,4 @@ mod tests {
         assert!(second.contains("## Notes\nkept"), "{second}");
         assert_eq!(second.matches(":begin").count(), 1);
     }
-}
-
-fn utc_now() -> String {
-    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
 }

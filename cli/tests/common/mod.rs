@@ -51,6 +51,12 @@ impl Fixture {
         command
     }
 
+    /// Runs the binary with `args` and asserts it fails with one line containing `needle`.
+    pub fn fails(&self, args: &[&str], needle: &str) {
+        let output = self.switchyard().args(args).output().expect("runs");
+        assert_one_line_error(&output, needle);
+    }
+
     pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, bytes).expect("write");
