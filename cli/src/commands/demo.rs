@@ -30,6 +30,11 @@ const DEMO_QUERIES: [(usize, &str); 4] = [
 
 pub async fn run(args: DemoArgs) -> Result<()> {
     let started = Instant::now();
+    // Read the queries first: a missing corpus should stop the demo before it generates data.
+    let queries = DEMO_QUERIES
+        .iter()
+        .map(|&(number, what)| Ok((number, what, tpch_query(number)?)))
+        .collect::<Result<Vec<_>>>()?;
     let bars = TableBars::new();
     let config = ensure_tpch(args.scale, &args.data, &|p| bars.update(p))?;
     bars.finish();
@@ -39,8 +44,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         args.data.display(),
         switchyard.catalog().len()
     );
-    for (number, what) in DEMO_QUERIES {
-        let sql = tpch_query(number)?;
+    for (number, what, sql) in queries {
         let compile_started = Instant::now();
         let plan = switchyard
             .producer()
