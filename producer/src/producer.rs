@@ -73,7 +73,9 @@ impl Producer {
     /// Compiles SQL text (one query, optionally after `CREATE VIEW`s) into a Substrait plan.
     pub async fn compile_sql(&self, sql: &str, dialect: SqlDialect) -> Result<Plan> {
         let (plan, state) = plan_sql(&self.ctx, &self.catalog, sql, dialect).await?;
-        logical_to_substrait(plan, &state)
+        let substrait = logical_to_substrait(plan, &state)?;
+        tracing::debug!(%dialect, relations = substrait.relations.len(), "compiled SQL to Substrait");
+        Ok(substrait)
     }
 
     /// Like [`Self::compile_sql`], with the plan and its bytes served from the plan cache
@@ -85,6 +87,7 @@ impl Producer {
     ) -> Result<Arc<CompiledPlan>> {
         let key = PlanKey::new(sql, dialect, Arc::clone(&self.config_version));
         if let Some(hit) = self.cache.get(&key) {
+            tracing::trace!("plan cache hit");
             return Ok(hit);
         }
         let plan = self.compile_sql(sql, dialect).await?;

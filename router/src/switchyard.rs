@@ -21,6 +21,7 @@ impl Switchyard {
     /// Opens the catalog's tables and builds every configured engine.
     pub async fn open(config: Config) -> Result<Self, RouterError> {
         let catalog = Catalog::open(&config.file.tables, &config.base_dir).await?;
+        tracing::debug!(tables = catalog.len(), version = %config.version, "catalog opened");
         let engines = EngineRegistry::build(&config.file.engines, &catalog)?;
         let producer = Producer::new(catalog, config.version.clone())?;
         Ok(Self {
@@ -62,6 +63,11 @@ impl Switchyard {
         engine: Option<&str>,
     ) -> Result<(EngineRef, SendableRecordBatchStream), RouterError> {
         let engine = self.engine_for(engine)?;
+        tracing::debug!(
+            engine = engine.name(),
+            producer = plan.producer(),
+            "executing plan"
+        );
         let stream = engine.execute(plan).await?;
         Ok((engine, stream))
     }
