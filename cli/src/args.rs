@@ -105,9 +105,9 @@ pub struct RunArgs {
 /// `switchyard demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Where the sample data lives (generated if missing).
-    #[arg(long, default_value = "data/tpch-sf0.1")]
-    pub data: PathBuf,
+    /// Where the sample data lives, generated if missing (default: data/tpch-sf<SCALE>).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
     /// The TPC-H scale factor of generated data.
     #[arg(long, default_value_t = 0.1)]
     pub scale: f64,
@@ -119,9 +119,9 @@ pub enum Bench {
     /// Per TPC-H query: SQL planning, Substrait production, consumption, and execution via
     /// Substrait against execution of the SQL directly; writes a Markdown report.
     Overhead {
-        /// Where the TPC-H data lives (generated if missing).
-        #[arg(long, default_value = "data/tpch-sf1")]
-        data: PathBuf,
+        /// Where the TPC-H data lives, generated if missing (default: data/tpch-sf<SCALE>).
+        #[arg(long)]
+        data: Option<PathBuf>,
         /// The TPC-H scale factor of generated data.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,

@@ -22,6 +22,9 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    // Panics inside engines are turned into errors where they happen; the default hook would
+    // still print them as several lines, so they go to the log (RUST_LOG=debug) instead.
+    std::panic::set_hook(Box::new(|info| tracing::debug!("panic: {info}")));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -29,9 +32,22 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => return report(&anyhow::Error::new(e)),
     };
-    match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(&e),
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        runtime.block_on(commands::run(cli))
+    }));
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => report(&e),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            report(&anyhow::anyhow!(
+                "internal error (a bug in switchyard): {message}"
+            ))
+        }
     }
 }
 

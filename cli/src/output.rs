@@ -3,9 +3,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Result, anyhow};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::pretty::pretty_format_batches;
+use switchyard_consumer::write_atomically;
 
 /// Formats at most `max_rows` rows as a table, saying how many were left out.
 pub fn format_rows(batches: &[RecordBatch], max_rows: usize) -> Result<String> {
@@ -37,16 +38,6 @@ pub fn format_rows(batches: &[RecordBatch], max_rows: usize) -> Result<String> {
 
 /// Writes bytes to `path` whole or not at all (a temporary file renamed into place).
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    temp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    write_atomically(path, |out| Ok(out.write_all(bytes)?))
+        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
 }

@@ -198,3 +198,48 @@ fn unknown_output_extension_writes_nothing() {
     );
     assert!(!fixture.path("out.xlsx").exists());
 }
+
+/// Edits a JSON plan of a sorted query; datafusion-substrait 55 panics on both edits.
+fn edited_sort_plan(fixture: &Fixture, edit: impl Fn(&str) -> String) -> std::path::PathBuf {
+    let plan = compile_plan(
+        fixture,
+        "select name from cities order by name",
+        "sorted.json",
+    );
+    let json = std::fs::read_to_string(plan).expect("plan");
+    let edited = edit(&json);
+    assert_ne!(edited, json, "the edit must change the plan");
+    fixture.write("edited.json", edited.as_bytes())
+}
+
+#[test]
+fn sort_without_direction_is_an_error_not_a_panic() {
+    let fixture = Fixture::new();
+    let path = edited_sort_plan(&fixture, |json| {
+        json.replace(
+            "\"direction\": \"SORT_DIRECTION_ASC_NULLS_LAST\"",
+            "\"direction\": \"SORT_DIRECTION_UNSPECIFIED\"",
+        )
+    });
+    fixture.fails(&["run", path_str(&path)], "malformed plan");
+}
+
+#[test]
+fn field_reference_out_of_range_is_an_error_not_a_panic() {
+    let fixture = Fixture::new();
+    let path = edited_sort_plan(&fixture, |json| {
+        json.replace("\"field\": 1", "\"field\": 99")
+    });
+    let output = fixture
+        .switchyard()
+        .args(["run", path_str(&path)])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: engine datafusion cannot run the plan"),
+        "{stderr}"
+    );
+}

@@ -1,8 +1,9 @@
 //! TPC-H data generation: the eight tables as Parquet, plus a configuration naming them.
 
 use std::collections::BTreeMap;
-use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::error::ArrowError;
@@ -10,7 +11,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::Compression;
 use datafusion::parquet::file::properties::WriterProperties;
-use switchyard_consumer::{DEFAULT_ENGINE, DataFusionConfig, EngineConfig};
+use switchyard_consumer::{DEFAULT_ENGINE, DataFusionConfig, EngineConfig, write_atomically};
 use switchyard_producer::{TableConfig, TableFormat};
 use switchyard_router::{Config, ConfigFile, DEFAULT_CONFIG_FILE};
 use thiserror::Error;
@@ -130,6 +131,17 @@ pub fn generate_tpch(
         path: out_dir.to_path_buf(),
         message: e.to_string(),
     })?;
+    // Regenerating over older data: without its configuration the folder is visibly
+    // incomplete until every table is rewritten.
+    for stale in [DEFAULT_CONFIG_FILE, SCALE_MARKER] {
+        let path = out_dir.join(stale);
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|e| DatagenError::Write {
+                path,
+                message: e.to_string(),
+            })?;
+        }
+    }
     let results: Vec<Result<(), DatagenError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = TPCH_TABLES
             .iter()
@@ -148,7 +160,7 @@ pub fn generate_tpch(
             .collect()
     });
     results.into_iter().collect::<Result<Vec<()>, _>>()?;
-    write_config(out_dir)
+    write_config(out_dir, scale)
 }
 
 fn write_table(
@@ -158,33 +170,32 @@ fn write_table(
     progress: &(dyn Fn(TableProgress<'_>) + Sync),
 ) -> Result<(), DatagenError> {
     let path = out_dir.join(format!("{table}.parquet"));
-    let temp = out_dir.join(format!(".{table}.parquet.partial"));
-    let error = |message: String| DatagenError::Write {
-        path: path.clone(),
-        message,
-    };
     let expected = expected_rows(table, scale);
     let (schema, batches) = batches_of(table, scale);
-    let file = File::create(&temp).map_err(|e| error(e.to_string()))?;
-    let properties = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .build();
-    let mut writer =
-        ArrowWriter::try_new(file, schema, Some(properties)).map_err(|e| error(e.to_string()))?;
-    let mut rows = 0u64;
-    for batch in batches {
-        let batch = batch.map_err(|e| error(e.to_string()))?;
-        rows += batch.num_rows() as u64;
-        writer.write(&batch).map_err(|e| error(e.to_string()))?;
-        progress(TableProgress {
-            table,
-            rows,
-            expected_rows: expected,
-            done: false,
-        });
-    }
-    writer.close().map_err(|e| error(e.to_string()))?;
-    std::fs::rename(&temp, &path).map_err(|e| error(e.to_string()))?;
+    let rows = write_atomically(&path, |out| {
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .build();
+        let mut writer = ArrowWriter::try_new(out, schema, Some(properties))?;
+        let mut rows = 0u64;
+        for batch in batches {
+            let batch = batch?;
+            rows += batch.num_rows() as u64;
+            writer.write(&batch)?;
+            progress(TableProgress {
+                table,
+                rows,
+                expected_rows: expected,
+                done: false,
+            });
+        }
+        writer.close()?;
+        Ok(rows)
+    })
+    .map_err(|e| DatagenError::Write {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
     progress(TableProgress {
         table,
         rows,
@@ -194,7 +205,14 @@ fn write_table(
     Ok(())
 }
 
-fn write_config(out_dir: &Path) -> Result<PathBuf, DatagenError> {
+fn write_config(out_dir: &Path, scale: f64) -> Result<PathBuf, DatagenError> {
+    let marker = out_dir.join(SCALE_MARKER);
+    write_atomically(&marker, |out| Ok(writeln!(out, "{scale}")?)).map_err(|e| {
+        DatagenError::Write {
+            path: marker.clone(),
+            message: e.to_string(),
+        }
+    })?;
     let tables: BTreeMap<String, TableConfig> = TPCH_TABLES
         .iter()
         .map(|table| {
@@ -234,9 +252,23 @@ pub fn ensure_tpch(
     dir: &Path,
     progress: &(dyn Fn(TableProgress<'_>) + Sync),
 ) -> Result<PathBuf, DatagenError> {
+    // Threads of one process (tests run in parallel) wait for one generation; processes race
+    // on the final rename below.
+    static GENERATING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = GENERATING.lock().unwrap_or_else(|p| p.into_inner());
     let config = dir.join(DEFAULT_CONFIG_FILE);
     if config.is_file() {
+        check_scale(dir, scale)?;
         return Ok(config);
+    }
+    let refuse = |message: &str| DatagenError::Write {
+        path: dir.to_path_buf(),
+        message: message.to_string(),
+    };
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        return Err(refuse(
+            "folder exists and is not TPC-H data (no switchyard.yaml); remove it or choose another",
+        ));
     }
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -255,6 +287,8 @@ pub fn ensure_tpch(
         })?;
     generate_tpch(scale, scratch.path(), progress)?;
     let scratch = scratch.keep();
+    // An empty folder left by someone would make the rename fail; it holds nothing to keep.
+    let _ = std::fs::remove_dir(dir);
     if std::fs::rename(&scratch, dir).is_err() {
         // Another process won the race (or `dir` exists without a configuration).
         let _ = std::fs::remove_dir_all(&scratch);
@@ -267,4 +301,24 @@ pub fn ensure_tpch(
         }
     }
     Ok(config)
+}
+
+/// The file beside the tables that records the scale they were generated at.
+pub const SCALE_MARKER: &str = ".tpch-scale";
+
+fn check_scale(dir: &Path, scale: f64) -> Result<(), DatagenError> {
+    // Data without a marker was not made by us (or by an older version): take it as it is.
+    let Ok(text) = std::fs::read_to_string(dir.join(SCALE_MARKER)) else {
+        return Ok(());
+    };
+    match text.trim().parse::<f64>() {
+        Ok(found) if found == scale => Ok(()),
+        _ => Err(DatagenError::Write {
+            path: dir.to_path_buf(),
+            message: format!(
+                "holds TPC-H scale {}, not {scale}; choose another folder with --data",
+                text.trim()
+            ),
+        }),
+    }
 }

@@ -1,6 +1,6 @@
 //! On DataFusion, a plan that went through Substrait executes the same physical work as the
 //! SQL run directly: the same scans (files, projections, pruning predicates), filters, joins
-//! and aggregates. Only projections may differ (the consumer names the root's columns with a
+//! and aggregates, in the same order. Only projections may differ (the consumer names the root's columns with a
 //! projection of its own), which is why execution through Substrait costs what the SQL costs.
 
 use std::path::PathBuf;
@@ -14,9 +14,10 @@ use switchyard_consumer::{DataFusionConfig, DataFusionEngine};
 use switchyard_producer::SqlDialect;
 use switchyard_router::{Config, Switchyard};
 
-/// The plan's operators, one line each, without projections; scans keep their full text.
+/// The plan's operators in pre-order, without projections: scans keep their full text (files,
+/// columns, pruning predicates); joins their type, aggregates their mode.
 fn work(plan: &dyn ExecutionPlan) -> Vec<String> {
-    let mut lines: Vec<String> = displayable(plan)
+    displayable(plan)
         .indent(false)
         .to_string()
         .lines()
@@ -24,15 +25,17 @@ fn work(plan: &dyn ExecutionPlan) -> Vec<String> {
         .filter(|line| !line.starts_with("ProjectionExec"))
         .map(|line| {
             if line.starts_with("DataSourceExec") {
-                line.to_string()
-            } else {
-                // Column names and positions differ with projections; the operator does not.
-                line.split(':').next().unwrap_or(line).to_string()
+                return line.to_string();
             }
+            // Column names and positions differ with projections; the operator does not.
+            let operator = line.split(':').next().unwrap_or(line);
+            let attributes: Vec<&str> = line
+                .split([',', ' ', '('])
+                .filter(|part| part.starts_with("join_type=") || part.starts_with("mode="))
+                .collect();
+            format!("{operator} {}", attributes.join(" "))
         })
-        .collect();
-    lines.sort();
-    lines
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

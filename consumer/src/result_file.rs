@@ -1,7 +1,6 @@
 //! Writing query results to a file whose extension names the format.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
 use datafusion::arrow::csv::WriterBuilder as CsvWriterBuilder;
@@ -11,6 +10,7 @@ use datafusion::arrow::json::ArrayWriter as JsonArrayWriter;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
 
+use crate::atomic_file::{WriteError, write_atomically};
 use crate::error::EngineError;
 
 /// A result file format.
@@ -54,38 +54,26 @@ fn output_error(path: &Path, message: impl ToString) -> EngineError {
     }
 }
 
-/// Writes `batches` to `path` in the format its extension names.
-///
-/// The file appears whole or not at all: the results go to a temporary file beside it,
-/// which is renamed into place only once everything is written.
+/// Writes `batches` to `path` in the format its extension names, whole or not at all.
 pub fn write_result_file(
     path: &Path,
     schema: &SchemaRef,
     batches: &[RecordBatch],
 ) -> Result<(), EngineError> {
     let format = ResultFormat::from_path(path)?;
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| output_error(path, e))?;
-    let file = temp.reopen().map_err(|e| output_error(path, e))?;
-    write_format(format, file, schema, batches).map_err(|e| output_error(path, e))?;
-    temp.persist(path)
-        .map_err(|e| output_error(path, e.error))?;
-    Ok(())
+    write_atomically(path, |out| write_format(format, out, schema, batches))
+        .map_err(|e| output_error(path, e))
 }
 
 fn write_format(
     format: ResultFormat,
-    file: File,
+    out: &mut (impl Write + Send),
     schema: &SchemaRef,
     batches: &[RecordBatch],
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let mut out = BufWriter::new(file);
+) -> Result<(), WriteError> {
     match format {
         ResultFormat::Csv => {
-            let mut writer = CsvWriterBuilder::new().with_header(true).build(&mut out);
+            let mut writer = CsvWriterBuilder::new().with_header(true).build(out);
             for batch in batches {
                 writer.write(batch)?;
             }
@@ -95,28 +83,26 @@ fn write_format(
             out.write_all(b"[]")?;
         }
         ResultFormat::Json => {
-            let mut writer = JsonArrayWriter::new(&mut out);
+            let mut writer = JsonArrayWriter::new(out);
             for batch in batches {
                 writer.write(batch)?;
             }
             writer.finish()?;
         }
         ResultFormat::Parquet => {
-            let mut writer = ArrowWriter::try_new(&mut out, schema.clone(), None)?;
+            let mut writer = ArrowWriter::try_new(out, schema.clone(), None)?;
             for batch in batches {
                 writer.write(batch)?;
             }
             writer.close()?;
         }
         ResultFormat::Arrow => {
-            let mut writer = IpcFileWriter::try_new(&mut out, schema)?;
+            let mut writer = IpcFileWriter::try_new(out, schema)?;
             for batch in batches {
                 writer.write(batch)?;
             }
             writer.finish()?;
         }
     }
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
     Ok(())
 }

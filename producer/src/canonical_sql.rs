@@ -1,16 +1,19 @@
 //! A canonical form of SQL text, so that queries differing only in layout share a cache entry.
 
+use crate::dialect::SqlDialect;
+
 /// Returns `sql` with comments removed, runs of white space outside quotes folded to one
 /// space, and trailing semicolons dropped.
 ///
 /// The rewrite must never merge two queries that mean different things, so text whose
-/// quoting we do not model exactly (backslash escapes, dollar quoting, block comments) is
-/// only trimmed.
-pub fn canonical_sql(sql: &str) -> String {
+/// quoting or comments we do not model exactly is only trimmed: backslash escapes, dollar
+/// quoting, block comments, and MySQL, where `--` needs a space after it and `#` starts a
+/// comment (`select 1--1` is 2 there).
+pub fn canonical_sql(sql: &str, dialect: SqlDialect) -> String {
     let trimmed = sql
         .trim()
         .trim_end_matches(|c: char| c == ';' || c.is_whitespace());
-    if trimmed.contains(['\\', '$']) || trimmed.contains("/*") {
+    if dialect == SqlDialect::MySql || trimmed.contains(['\\', '$']) || trimmed.contains("/*") {
         return trimmed.to_string();
     }
     let mut out = String::with_capacity(trimmed.len());
@@ -60,7 +63,19 @@ pub fn canonical_sql(sql: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::canonical_sql;
+    use super::SqlDialect::{Generic, MySql};
+    use super::canonical_sql as canonical;
+
+    fn canonical_sql(sql: &str) -> String {
+        canonical(sql, Generic)
+    }
+
+    #[test]
+    fn mysql_is_only_trimmed() {
+        // In MySQL `select 1--1` is 1 - (-1); folding it as a comment would merge two queries.
+        assert_eq!(canonical("select 1--1;", MySql), "select 1--1");
+        assert_eq!(canonical(" select 1 # x\n+1 ", MySql), "select 1 # x\n+1");
+    }
 
     #[test]
     fn folds_layout_and_comments() {

@@ -223,6 +223,9 @@ async fn open_table(
     } else {
         config.format.default_extension().to_string()
     };
+    if config.delimiter.is_some_and(|d| !d.is_ascii()) {
+        return Err("the CSV delimiter must be one ASCII character".to_string());
+    }
     let options = listing_options(ctx, config, &extension);
     let url = ListingTableUrl::parse(location_text).map_err(|e| e.to_string())?;
     let state = ctx.state();

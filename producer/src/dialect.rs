@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use datafusion::config::Dialect;
-
 /// A SQL dialect accepted by the SQL front-end (parsed by sqlparser, planned by DataFusion).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SqlDialect {
@@ -30,16 +28,6 @@ impl SqlDialect {
             Self::Postgres => "postgres",
             Self::DuckDb => "duckdb",
             Self::MySql => "mysql",
-        }
-    }
-
-    /// DataFusion's parser setting for this dialect.
-    pub fn datafusion_dialect(self) -> Dialect {
-        match self {
-            Self::Generic => Dialect::Generic,
-            Self::Postgres => Dialect::PostgreSQL,
-            Self::DuckDb => Dialect::DuckDB,
-            Self::MySql => Dialect::MySQL,
         }
     }
 }

@@ -22,7 +22,7 @@ impl PlanKey {
     /// The key of `sql` in `dialect` under configuration `config_version`.
     pub fn new(sql: &str, dialect: SqlDialect, config_version: Arc<str>) -> Self {
         Self {
-            canonical_sql: canonical_sql(sql),
+            canonical_sql: canonical_sql(sql, dialect),
             dialect,
             config_version,
         }

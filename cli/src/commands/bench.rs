@@ -8,6 +8,7 @@ use switchyard_conformance::ensure_tpch;
 use switchyard_router::{Config, Switchyard};
 
 use crate::args::Bench;
+use crate::commands::default_tpch_dir;
 use crate::output::write_file_atomically;
 use crate::progress::TableBars;
 
@@ -20,6 +21,7 @@ pub async fn run(args: Bench) -> Result<()> {
             queries,
             report,
         } => {
+            let data = data.unwrap_or_else(|| default_tpch_dir(scale));
             if cfg!(debug_assertions) {
                 eprintln!(
                     "warning: this is a debug build; benchmark a release build (cargo run --release)"
@@ -58,10 +60,11 @@ pub async fn run(args: Bench) -> Result<()> {
                 when: utc_now(),
             };
             let markdown = render_markdown(&results, &context);
+            // Print first: minutes of measurement must not be lost to an unwritable report.
+            println!("{markdown}");
             let existing = std::fs::read_to_string(&report).unwrap_or_default();
             let updated = replace_section(&existing, OVERHEAD_SECTION, &markdown);
             write_file_atomically(&report, updated.as_bytes())?;
-            println!("{markdown}");
             eprintln!("wrote {}", report.display());
             Ok(())
         }

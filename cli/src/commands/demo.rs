@@ -10,6 +10,7 @@ use switchyard_producer::{PlanFormat, SqlDialect, ValidatedPlan, encode_plan};
 use switchyard_router::{Config, Switchyard};
 
 use crate::args::DemoArgs;
+use crate::commands::default_tpch_dir;
 use crate::output::format_rows;
 use crate::progress::TableBars;
 
@@ -36,12 +37,13 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         .map(|&(number, what)| Ok((number, what, tpch_query(number)?)))
         .collect::<Result<Vec<_>>>()?;
     let bars = TableBars::new();
-    let config = ensure_tpch(args.scale, &args.data, &|p| bars.update(p))?;
+    let data = args.data.unwrap_or_else(|| default_tpch_dir(args.scale));
+    let config = ensure_tpch(args.scale, &data, &|p| bars.update(p))?;
     bars.finish();
     let switchyard = Switchyard::open(Config::load(&config)?).await?;
     println!(
         "Switchyard demo: TPC-H data in {} ({} tables), engine: embedded DataFusion\n",
-        args.data.display(),
+        data.display(),
         switchyard.catalog().len()
     );
     for (number, what, sql) in queries {

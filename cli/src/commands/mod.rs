@@ -37,6 +37,11 @@ pub async fn open(config: &Path) -> Result<Switchyard> {
     Ok(Switchyard::open(Config::load(config)?).await?)
 }
 
+/// Where generated TPC-H data of a scale lives unless `--data` says otherwise.
+pub fn default_tpch_dir(scale: f64) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("data/tpch-sf{scale}"))
+}
+
 /// The SQL text of `--sql` or `--sql-file`.
 pub fn sql_text(source: &SqlSource) -> Result<Option<String>> {
     match (&source.sql, &source.sql_file) {

@@ -4,8 +4,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use datafusion::physical_plan::common::collect;
-use switchyard_consumer::write_result_file;
+use switchyard_consumer::{ResultFormat, write_result_file};
 use switchyard_producer::ValidatedPlan;
+use switchyard_producer::plan_io::MAX_PLAN_BYTES;
 use switchyard_router::Switchyard;
 
 use crate::args::RunArgs;
@@ -13,8 +14,21 @@ use crate::commands::sql_text;
 use crate::output::format_rows;
 
 pub async fn run(switchyard: &Switchyard, args: RunArgs) -> Result<()> {
+    // A typo in the output file's extension should not cost a query's run time.
+    if let Some(path) = &args.output {
+        ResultFormat::from_path(path)?;
+    }
     let plan = match (&args.plan, sql_text(&args.source)?) {
         (Some(path), _) => {
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("cannot read plan file {}", path.display()))?
+                .len();
+            if size > MAX_PLAN_BYTES as u64 {
+                bail!(
+                    "plan file {} is {size} bytes, over the {MAX_PLAN_BYTES}-byte limit",
+                    path.display()
+                );
+            }
             let bytes = std::fs::read(path)
                 .with_context(|| format!("cannot read plan file {}", path.display()))?;
             ValidatedPlan::from_bytes(&bytes)

@@ -1,6 +1,7 @@
 //! The embedded default: DataFusion in this process, consuming Substrait natively.
 
 use async_trait::async_trait;
+use datafusion::error::DataFusionError;
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
@@ -84,12 +85,23 @@ impl Engine for DataFusionEngine {
         plan: &ValidatedPlan,
     ) -> Result<SendableRecordBatchStream, EngineError> {
         let state = self.ctx.state();
-        let logical = from_substrait_plan(&state, plan.plan())
+        let owned = plan.clone();
+        // datafusion-substrait panics on some malformed plans (a sort field without a
+        // direction, a field index past its input); a panic must not take the caller down, so
+        // the plan is consumed on its own task and a panic becomes an error.
+        let consumed = tokio::spawn(async move { from_substrait_plan(&state, owned.plan()).await })
             .await
-            .map_err(|source| EngineError::Plan {
+            .map_err(|join_error| EngineError::Plan {
                 engine: self.name.clone(),
-                source,
+                source: DataFusionError::Substrait(format!(
+                    "malformed plan: {}",
+                    panic_message(join_error)
+                )),
             })?;
+        let logical = consumed.map_err(|source| EngineError::Plan {
+            engine: self.name.clone(),
+            source,
+        })?;
         let execution = |source| EngineError::Execution {
             engine: self.name.clone(),
             source,
@@ -105,4 +117,17 @@ impl Engine for DataFusionEngine {
     async fn health(&self) -> Health {
         Health::Healthy
     }
+}
+
+/// The message a panicking task left, as text.
+fn panic_message(error: tokio::task::JoinError) -> String {
+    if !error.is_panic() {
+        return error.to_string();
+    }
+    let payload = error.into_panic();
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the consumer panicked".to_string())
 }
