@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what building and testing Switchyard needs beyond Rust: protoc (the `substrait`
-# crate and our gRPC protos are generated from .proto files). Idempotent; run as root on Debian.
+# Installs what building and testing Switchyard needs beyond a Rust toolchain: protoc (the
+# `substrait` crate and our gRPC protos are generated from .proto files), a C compiler (zstd
+# and lzma are compiled from C), and the rustfmt and clippy components the tests run.
+# Idempotent; uses apt on Debian (root, or sudo).
 set -euo pipefail
 
 need=()
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+command -v cc >/dev/null 2>&1 || need+=(build-essential)
 
 if ((${#need[@]})); then
   echo "installing: ${need[*]}" >&2
@@ -13,3 +16,9 @@ if ((${#need[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    rustup component add "$component"
+  fi
+done
