@@ -322,3 +322,13 @@ fn check_scale(dir: &Path, scale: f64) -> Result<(), DatagenError> {
         }),
     }
 }
+
+/// Opens TPC-H data at `scale` in `dir` (generating it first if missing), as tests and
+/// benchmarks use it.
+pub async fn open_tpch(
+    scale: f64,
+    dir: &Path,
+) -> Result<switchyard_router::Switchyard, Box<dyn std::error::Error + Send + Sync>> {
+    let config = ensure_tpch(scale, dir, &|_| {})?;
+    Ok(switchyard_router::Switchyard::open(Config::load(&config)?).await?)
+}

@@ -8,5 +8,5 @@ pub mod datagen;
 pub mod direct;
 
 pub use compare::{DEFAULT_RELATIVE_TOLERANCE, compare_results, plan_is_ordered};
-pub use datagen::{TPCH_TABLES, TableProgress, ensure_tpch, generate_tpch};
+pub use datagen::{TPCH_TABLES, TableProgress, ensure_tpch, generate_tpch, open_tpch};
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};

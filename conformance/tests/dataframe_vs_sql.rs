@@ -8,17 +8,18 @@ use datafusion::logical_expr::JoinType;
 use datafusion::physical_plan::common::collect;
 use datafusion::prelude::{cast, col, lit};
 use switchyard_conformance::{
-    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, ensure_tpch, run_sql_directly,
+    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, open_tpch, run_sql_directly,
 };
 use switchyard_producer::{PlanFormat, ValidatedPlan, encode_plan};
-use switchyard_router::{Config, Switchyard};
+use switchyard_router::Switchyard;
 
 async fn open() -> Switchyard {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01");
-    let config = ensure_tpch(0.01, &dir, &|_| {}).expect("TPC-H data");
-    Switchyard::open(Config::load(&config).expect("config"))
-        .await
-        .expect("open")
+    open_tpch(
+        0.01,
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01"),
+    )
+    .await
+    .expect("TPC-H at scale 0.01")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

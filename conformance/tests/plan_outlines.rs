@@ -4,17 +4,17 @@
 use std::path::PathBuf;
 
 use switchyard_conformance::corpus::tpch_query;
-use switchyard_conformance::ensure_tpch;
+use switchyard_conformance::open_tpch;
 use switchyard_producer::{SqlDialect, outline};
-use switchyard_router::{Config, Switchyard};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tpch_plan_outlines() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01");
-    let config = ensure_tpch(0.01, &dir, &|_| {}).expect("TPC-H data");
-    let switchyard = Switchyard::open(Config::load(&config).expect("config"))
-        .await
-        .expect("open");
+    let switchyard = open_tpch(
+        0.01,
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01"),
+    )
+    .await
+    .expect("TPC-H at scale 0.01");
     for number in 1..=22 {
         let sql = tpch_query(number).expect("query");
         let plan = switchyard

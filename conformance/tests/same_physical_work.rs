@@ -9,10 +9,9 @@ use datafusion::physical_plan::{ExecutionPlan, displayable};
 use datafusion::sql::parser::DFParserBuilder;
 use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
 use switchyard_conformance::corpus::tpch_query;
-use switchyard_conformance::ensure_tpch;
+use switchyard_conformance::open_tpch;
 use switchyard_consumer::{DataFusionConfig, DataFusionEngine};
 use switchyard_producer::SqlDialect;
-use switchyard_router::{Config, Switchyard};
 
 /// The plan's operators in pre-order, without projections: scans keep their full text (files,
 /// columns, pruning predicates); joins their type, aggregates their mode.
@@ -40,11 +39,12 @@ fn work(plan: &dyn ExecutionPlan) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_tpch_query_does_the_same_work_through_substrait() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01");
-    let config = ensure_tpch(0.01, &dir, &|_| {}).expect("TPC-H data");
-    let switchyard = Switchyard::open(Config::load(&config).expect("config"))
-        .await
-        .expect("open");
+    let switchyard = open_tpch(
+        0.01,
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01"),
+    )
+    .await
+    .expect("TPC-H at scale 0.01");
     let engine = DataFusionEngine::new("check", switchyard.catalog(), &DataFusionConfig::default())
         .expect("engine");
     let ctx = engine.session();

@@ -6,20 +6,18 @@ use std::path::PathBuf;
 use datafusion::physical_plan::common::collect;
 use switchyard_conformance::corpus::tpch_query;
 use switchyard_conformance::{
-    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, ensure_tpch, run_sql_directly,
+    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, open_tpch, run_sql_directly,
 };
 use switchyard_producer::{PlanFormat, SqlDialect, ValidatedPlan, decode_plan_as, encode_plan};
-use switchyard_router::{Config, Switchyard};
-
-fn tpch_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01")
-}
+use switchyard_router::Switchyard;
 
 async fn open() -> Switchyard {
-    let config = ensure_tpch(0.01, &tpch_dir(), &|_| {}).expect("TPC-H data");
-    Switchyard::open(Config::load(&config).expect("config"))
-        .await
-        .expect("open")
+    open_tpch(
+        0.01,
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01"),
+    )
+    .await
+    .expect("TPC-H at scale 0.01")
 }
 
 async fn check_query(number: usize) {
