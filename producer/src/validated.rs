@@ -14,7 +14,7 @@ use crate::rel_tree::{plan_roots, rel_depth};
 pub const MAX_REL_DEPTH: usize = 500;
 
 /// A plan that decoded and passed the structural checks every engine relies on:
-/// it has exactly one root relation, relation trees are complete and of bounded depth, and
+/// it has exactly one root relation, present and of bounded depth, and
 /// extension anchors are unique and point at declared URNs.
 #[derive(Debug, Clone)]
 pub struct ValidatedPlan {
