@@ -128,43 +128,33 @@ fn column_cells(array: &ArrayRef) -> Result<Vec<Cell>, String> {
     let data_type = array.data_type();
     if data_type.is_integer() {
         let ints = cast_to(&DataType::Int64)?;
-        let ints = ints
-            .as_any()
-            .downcast_ref::<Int64Array>()
-            .ok_or("not Int64")?;
+        let ints = downcast::<Int64Array>(&ints)?;
         return Ok(ints
             .iter()
             .map(|v| v.map_or(Cell::Null, Cell::Int))
             .collect());
     }
-    if data_type.is_floating()
-        || matches!(
-            data_type,
-            DataType::Decimal32(..)
-                | DataType::Decimal64(..)
-                | DataType::Decimal128(..)
-                | DataType::Decimal256(..)
-        )
-    {
+    if data_type.is_floating() || data_type.is_decimal() {
         let floats = cast_to(&DataType::Float64)?;
-        let floats = floats
-            .as_any()
-            .downcast_ref::<Float64Array>()
-            .ok_or("not Float64")?;
+        let floats = downcast::<Float64Array>(&floats)?;
         return Ok(floats
             .iter()
             .map(|v| v.map_or(Cell::Null, Cell::Float))
             .collect());
     }
     let texts = cast_to(&DataType::Utf8)?;
-    let texts = texts
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .ok_or("not Utf8")?;
+    let texts = downcast::<StringArray>(&texts)?;
     Ok(texts
         .iter()
         .map(|v| v.map_or(Cell::Null, |s| Cell::Text(s.to_string())))
         .collect())
+}
+
+fn downcast<T: 'static>(array: &ArrayRef) -> Result<&T, String> {
+    array
+        .as_any()
+        .downcast_ref::<T>()
+        .ok_or_else(|| format!("cast produced {} unexpectedly", array.data_type()))
 }
 
 /// Whether row order is part of the answer: the plan's output comes from a sort (through

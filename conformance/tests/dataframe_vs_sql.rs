@@ -1,6 +1,6 @@
 //! The DataFrame front-end builds plans that return what the equivalent SQL returns.
 
-use std::path::PathBuf;
+mod common;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::functions_aggregate::expr_fn::{count, sum};
@@ -8,23 +8,13 @@ use datafusion::logical_expr::JoinType;
 use datafusion::physical_plan::common::collect;
 use datafusion::prelude::{cast, col, lit};
 use switchyard_conformance::{
-    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, open_tpch, run_sql_directly,
+    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, run_sql_directly,
 };
 use switchyard_producer::{PlanFormat, ValidatedPlan, encode_plan};
-use switchyard_router::Switchyard;
-
-async fn open() -> Switchyard {
-    open_tpch(
-        0.01,
-        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01"),
-    )
-    .await
-    .expect("TPC-H at scale 0.01")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shipping_priority_built_without_sql() {
-    let switchyard = open().await;
+    let switchyard = common::tpch_sf001().await;
     let producer = switchyard.producer();
     let date = |text: &str| cast(lit(text), DataType::Date32);
 
@@ -114,7 +104,7 @@ async fn shipping_priority_built_without_sql() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_table_and_column_are_errors() {
-    let switchyard = open().await;
+    let switchyard = common::tpch_sf001().await;
     let err = switchyard
         .producer()
         .table("nope")

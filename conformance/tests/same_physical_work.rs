@@ -3,13 +3,12 @@
 //! and aggregates, in the same order. Only projections may differ (the consumer names the root's columns with a
 //! projection of its own), which is why execution through Substrait costs what the SQL costs.
 
-use std::path::PathBuf;
+mod common;
 
 use datafusion::physical_plan::{ExecutionPlan, displayable};
 use datafusion::sql::parser::DFParserBuilder;
 use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
 use switchyard_conformance::corpus::tpch_query;
-use switchyard_conformance::open_tpch;
 use switchyard_consumer::{DataFusionConfig, DataFusionEngine};
 use switchyard_producer::SqlDialect;
 
@@ -39,12 +38,7 @@ fn work(plan: &dyn ExecutionPlan) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_tpch_query_does_the_same_work_through_substrait() {
-    let switchyard = open_tpch(
-        0.01,
-        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01"),
-    )
-    .await
-    .expect("TPC-H at scale 0.01");
+    let switchyard = common::tpch_sf001().await;
     let engine = DataFusionEngine::new("check", switchyard.catalog(), &DataFusionConfig::default())
         .expect("engine");
     let ctx = engine.session();

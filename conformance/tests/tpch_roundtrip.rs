@@ -1,27 +1,17 @@
 //! Every TPC-H query at scale 0.01: SQL → Substrait (binary and JSON) → DataFusion returns the
 //! rows DataFusion returns running the SQL directly; JSON → binary → JSON is a fixed point.
 
-use std::path::PathBuf;
+mod common;
 
 use datafusion::physical_plan::common::collect;
 use switchyard_conformance::corpus::tpch_query;
 use switchyard_conformance::{
-    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, open_tpch, run_sql_directly,
+    DEFAULT_RELATIVE_TOLERANCE, compare_results, direct_session, run_sql_directly,
 };
 use switchyard_producer::{PlanFormat, SqlDialect, ValidatedPlan, decode_plan_as, encode_plan};
-use switchyard_router::Switchyard;
-
-async fn open() -> Switchyard {
-    open_tpch(
-        0.01,
-        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01"),
-    )
-    .await
-    .expect("TPC-H at scale 0.01")
-}
 
 async fn check_query(number: usize) {
-    let switchyard = open().await;
+    let switchyard = common::tpch_sf001().await;
     let sql = tpch_query(number).expect("query text");
     let direct = direct_session(switchyard.catalog()).expect("session");
     let expected = run_sql_directly(&direct, &sql).await.expect("direct SQL");
