@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building and testing Switchyard needs beyond a Rust toolchain: protoc (the
 # `substrait` crate and our gRPC protos are generated from .proto files), a C compiler (zstd
-# and lzma are compiled from C), and the rustfmt and clippy components the tests run.
+# and lzma are compiled from C, DuckDB from C++), PostgreSQL's server for the PostgreSQL
+# engine's tests, and the rustfmt and clippy components the tests run.
 # Idempotent; uses apt on Debian (root, or sudo).
 set -euo pipefail
 
 need=()
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
-command -v cc >/dev/null 2>&1 || need+=(build-essential)
+command -v c++ >/dev/null 2>&1 || need+=(build-essential)
+# The PostgreSQL engine's tests start a throwaway server (scripts/pg-cluster.sh).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if ((${#need[@]})); then
   echo "installing: ${need[*]}" >&2

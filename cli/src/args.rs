@@ -31,6 +31,13 @@ pub enum Command {
     Plan(PlanArgs),
     /// Run a plan file or SQL on an engine and print or save the result.
     Run(RunArgs),
+    /// List the configured engines: kind, health, resident tables and capabilities.
+    Engines,
+    /// Print the SQL an engine that runs SQL (DuckDB, PostgreSQL) would run for a plan.
+    Translate(TranslateArgs),
+    /// Copy catalog tables into an engine (PostgreSQL, or DuckDB with a database file) and
+    /// record in the configuration that they live there.
+    Load(LoadArgs),
     /// Generate TPC-H sample data if missing, compile a few queries, and run them.
     Demo(DemoArgs),
     /// Measure Switchyard's overheads.
@@ -80,9 +87,9 @@ pub struct PlanArgs {
     pub output: Option<PathBuf>,
 }
 
-/// `switchyard run`.
+/// A plan file, or SQL compiled into a plan.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub struct PlanInput {
     /// A Substrait plan file, binary or JSON (detected).
     #[arg(conflicts_with_all = ["sql", "sql_file"])]
     pub plan: Option<PathBuf>,
@@ -91,6 +98,34 @@ pub struct RunArgs {
     /// The SQL dialect.
     #[arg(long, default_value = "generic", value_parser = parse_dialect)]
     pub dialect: SqlDialect,
+}
+
+/// `switchyard translate`.
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    #[command(flatten)]
+    pub input: PlanInput,
+    /// The engine whose SQL to print.
+    #[arg(long)]
+    pub engine: String,
+}
+
+/// `switchyard load`.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// The engine to copy tables into.
+    #[arg(long)]
+    pub engine: String,
+    /// Only these tables (comma separated; default: every catalog table).
+    #[arg(long, value_delimiter = ',')]
+    pub tables: Vec<String>,
+}
+
+/// `switchyard run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: PlanInput,
     /// The engine to run on (default: the embedded DataFusion engine).
     #[arg(long)]
     pub engine: Option<String>,
@@ -131,6 +166,33 @@ pub enum Bench {
         /// Only these queries (comma separated numbers; default all 22).
         #[arg(long, value_delimiter = ',')]
         queries: Vec<usize>,
+        /// The Markdown report to write.
+        #[arg(long, default_value = "docs/performance.md")]
+        report: PathBuf,
+    },
+    /// Per TPC-H query: DataFusion, DuckDB (through translation and by itself) and
+    /// PostgreSQL (through translation) on the same data, and translation times; writes a
+    /// Markdown report.
+    Engines {
+        /// Where the TPC-H data lives, generated if missing (default: data/tpch-sf<SCALE>).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The TPC-H scale factor of generated data.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Timed executions per query and engine (medians are reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Only these queries (comma separated numbers; default all 22).
+        #[arg(long, value_delimiter = ',')]
+        queries: Vec<usize>,
+        /// A PostgreSQL server to measure (its tables are replaced by the TPC-H ones); by
+        /// default a throwaway one is started with scripts/pg-cluster.sh.
+        #[arg(long)]
+        postgres_url: Option<String>,
+        /// Leave PostgreSQL out.
+        #[arg(long)]
+        no_postgres: bool,
         /// The Markdown report to write.
         #[arg(long, default_value = "docs/performance.md")]
         report: PathBuf,

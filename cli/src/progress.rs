@@ -1,4 +1,4 @@
-//! Progress bars for data generation.
+//! Progress bars for data generation and loading.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -46,5 +46,30 @@ impl TableBars {
                 bar.abandon();
             }
         }
+    }
+}
+
+/// A spinner counting rows per table, for work whose total is not known up front.
+pub struct RowCounter {
+    bar: ProgressBar,
+}
+
+impl RowCounter {
+    pub fn new(prefix: &str) -> Self {
+        let bar = ProgressBar::new_spinner();
+        let style = ProgressStyle::with_template("{spinner} {prefix}: {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        bar.set_style(style);
+        bar.set_prefix(prefix.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Self { bar }
+    }
+
+    pub fn update(&self, table: &str, rows: u64) {
+        self.bar.set_message(format!("{table} {rows} rows"));
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }

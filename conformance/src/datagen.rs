@@ -329,6 +329,19 @@ pub async fn open_tpch(
     scale: f64,
     dir: &Path,
 ) -> Result<switchyard_router::Switchyard, Box<dyn std::error::Error + Send + Sync>> {
-    let config = ensure_tpch(scale, dir, &|_| {})?;
-    Ok(switchyard_router::Switchyard::open(Config::load(&config)?).await?)
+    open_tpch_with_engines(scale, dir, BTreeMap::new()).await
+}
+
+/// Like [`open_tpch`], with `engines` added to the generated configuration. The file on disk
+/// is left as generated (loads are not recorded in it), so several users can share the data.
+pub async fn open_tpch_with_engines(
+    scale: f64,
+    dir: &Path,
+    engines: BTreeMap<String, EngineConfig>,
+) -> Result<switchyard_router::Switchyard, Box<dyn std::error::Error + Send + Sync>> {
+    let path = ensure_tpch(scale, dir, &|_| {})?;
+    let mut config = Config::load(&path)?;
+    config.file.engines.extend(engines);
+    config.source = None;
+    Ok(switchyard_router::Switchyard::open(config).await?)
 }

@@ -5,8 +5,14 @@ pub mod bench;
 pub mod compare;
 pub mod corpus;
 pub mod datagen;
+pub mod differential;
 pub mod direct;
+pub mod pg_cluster;
 
 pub use compare::{DEFAULT_RELATIVE_TOLERANCE, compare_results, plan_is_ordered};
-pub use datagen::{TPCH_TABLES, TableProgress, ensure_tpch, generate_tpch, open_tpch};
+pub use datagen::{
+    TPCH_TABLES, TableProgress, ensure_tpch, generate_tpch, open_tpch, open_tpch_with_engines,
+};
+pub use differential::{DifferentialError, DifferentialPass, tpch_differential};
+pub use pg_cluster::PgCluster;
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};

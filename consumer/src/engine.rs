@@ -6,9 +6,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::execution::SendableRecordBatchStream;
 use serde::{Deserialize, Serialize};
-use switchyard_producer::ValidatedPlan;
+use switchyard_producer::{Catalog, ValidatedPlan};
 
 use crate::error::EngineError;
+use crate::manifest::Manifest;
+use crate::translate::Translation;
+
+/// Told `(table, rows copied so far)` while tables load.
+pub type LoadProgress<'a> = dyn Fn(&str, u64) + Sync + 'a;
 
 /// The kinds of engine Switchyard can drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,12 +21,18 @@ use crate::error::EngineError;
 pub enum EngineKind {
     /// Apache DataFusion in this process: the embedded default.
     DataFusion,
+    /// DuckDB in this process, through SQL translation.
+    DuckDb,
+    /// A PostgreSQL server, through SQL translation.
+    Postgres,
 }
 
 impl fmt::Display for EngineKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::DataFusion => "datafusion",
+            Self::DuckDb => "duckdb",
+            Self::Postgres => "postgres",
         })
     }
 }
@@ -44,6 +55,9 @@ pub trait Engine: Send + Sync + fmt::Debug {
     /// What kind of engine this is.
     fn kind(&self) -> EngineKind;
 
+    /// What the engine can run.
+    fn manifest(&self) -> &Manifest;
+
     /// Starts running `plan`; errors that stop it from starting are returned here, errors
     /// while running come through the stream.
     async fn execute(&self, plan: &ValidatedPlan)
@@ -51,6 +65,36 @@ pub trait Engine: Send + Sync + fmt::Debug {
 
     /// Checks that the engine is reachable.
     async fn health(&self) -> Health;
+
+    /// The SQL this engine would run for `plan`, for engines that run SQL.
+    async fn translate(&self, plan: &ValidatedPlan) -> Result<Translation, EngineError> {
+        let _ = plan;
+        Err(EngineError::Unsupported {
+            engine: self.name().to_string(),
+            message: "it runs Substrait plans natively, so there is no SQL translation".to_string(),
+        })
+    }
+
+    /// Catalog tables copied into the engine (by [`Engine::load`]); engines that read the
+    /// catalog's files in place return none.
+    fn resident_tables(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Copies `tables` from `catalog` into the engine, replacing earlier copies; returns the
+    /// rows copied per table.
+    async fn load(
+        &self,
+        catalog: &Catalog,
+        tables: &[String],
+        progress: &LoadProgress<'_>,
+    ) -> Result<Vec<(String, u64)>, EngineError> {
+        let _ = (catalog, tables, progress);
+        Err(EngineError::Unsupported {
+            engine: self.name().to_string(),
+            message: "it reads the catalog's files in place; there is nothing to load".to_string(),
+        })
+    }
 }
 
 /// A shared handle to an engine.

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineKind;
 use crate::engines::datafusion::DataFusionConfig;
+use crate::engines::duckdb::DuckDbConfig;
+use crate::engines::postgres::PostgresConfig;
 
 /// One configured engine. New kinds are new variants (`{ kind: duckdb }`...), each with its
 /// own settings struct, so a typo in a setting is an error naming the engine.
@@ -12,6 +14,10 @@ use crate::engines::datafusion::DataFusionConfig;
 pub enum EngineConfig {
     /// DataFusion in this process.
     DataFusion(DataFusionConfig),
+    /// DuckDB in this process.
+    DuckDb(DuckDbConfig),
+    /// A PostgreSQL server.
+    Postgres(PostgresConfig),
 }
 
 impl EngineConfig {
@@ -19,7 +25,26 @@ impl EngineConfig {
     pub fn kind(&self) -> EngineKind {
         match self {
             Self::DataFusion(_) => EngineKind::DataFusion,
+            Self::DuckDb(_) => EngineKind::DuckDb,
+            Self::Postgres(_) => EngineKind::Postgres,
         }
+    }
+
+    /// Records that `tables` now live in the engine (after `switchyard load`); `false` for
+    /// kinds that read the catalog's files in place.
+    pub fn record_loaded(&mut self, tables: &[String]) -> bool {
+        let resident = match self {
+            Self::DataFusion(_) => return false,
+            Self::DuckDb(config) => &mut config.tables,
+            Self::Postgres(config) => &mut config.tables,
+        };
+        for table in tables {
+            if !resident.contains(table) {
+                resident.push(table.clone());
+            }
+        }
+        resident.sort();
+        true
     }
 }
 

@@ -40,6 +40,48 @@ pub enum EngineError {
         /// Why.
         message: String,
     },
+    /// The plan cannot be expressed in the engine's SQL dialect.
+    #[error("engine {engine} cannot run the plan: no {dialect} SQL for it: {message}")]
+    Translate {
+        /// The engine's configured name.
+        engine: String,
+        /// The SQL dialect translated to.
+        dialect: String,
+        /// What has no translation.
+        message: String,
+    },
+    /// The engine could not be reached (down, refused, timed out).
+    #[error("engine {engine} is unreachable: {message}")]
+    Unavailable {
+        /// The engine's configured name.
+        engine: String,
+        /// Why.
+        message: String,
+    },
+    /// The engine reported an error while running the translated query.
+    #[error("engine {engine} failed: {message}")]
+    Remote {
+        /// The engine's configured name.
+        engine: String,
+        /// The engine's own message.
+        message: String,
+    },
+    /// The plan reads a table the engine does not hold.
+    #[error("engine {engine} does not hold table {table}; run `switchyard load --engine {engine} --tables {table}`")]
+    TableNotLoaded {
+        /// The engine's configured name.
+        engine: String,
+        /// The table.
+        table: String,
+    },
+    /// The engine does not do what was asked of it.
+    #[error("engine {engine} cannot do that: {message}")]
+    Unsupported {
+        /// The engine's configured name.
+        engine: String,
+        /// Why not.
+        message: String,
+    },
     /// Results could not be written to a file.
     #[error("writing {path}: {message}")]
     Output {

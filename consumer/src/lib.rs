@@ -2,17 +2,28 @@
 //! the configured set of them.
 
 pub mod atomic_file;
+mod conform;
+mod duckdb_arrow_bridge;
+mod record_stream;
+pub mod sql_text;
 pub mod engine;
 pub mod engine_config;
 pub mod engines;
+pub mod manifest;
 pub mod error;
 pub mod registry;
 pub mod result_file;
+pub mod substrait_to_logical;
+pub mod translate;
 
 pub use atomic_file::write_atomically;
-pub use engine::{Engine, EngineKind, EngineRef, Health};
+pub use engine::{Engine, EngineKind, EngineRef, Health, LoadProgress};
 pub use engine_config::{DEFAULT_ENGINE, EngineConfig};
 pub use engines::datafusion::{DataFusionConfig, DataFusionEngine};
+pub use engines::duckdb::{DuckDbConfig, DuckDbEngine};
+pub use engines::postgres::{PostgresConfig, PostgresEngine};
 pub use error::EngineError;
+pub use manifest::Manifest;
 pub use registry::EngineRegistry;
+pub use translate::{SqlTarget, SqlTranslator, Translation};
 pub use result_file::{ResultFormat, write_result_file};

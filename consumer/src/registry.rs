@@ -1,6 +1,7 @@
 //! The set of configured engines, built once from the configuration.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use switchyard_producer::Catalog;
@@ -8,6 +9,8 @@ use switchyard_producer::Catalog;
 use crate::engine::EngineRef;
 use crate::engine_config::{DEFAULT_ENGINE, EngineConfig};
 use crate::engines::datafusion::{DataFusionConfig, DataFusionEngine};
+use crate::engines::duckdb::DuckDbEngine;
+use crate::engines::postgres::PostgresEngine;
 use crate::error::EngineError;
 
 /// Engines by name.
@@ -18,20 +21,22 @@ pub struct EngineRegistry {
 
 impl EngineRegistry {
     /// Builds every configured engine over `catalog`, adding the embedded DataFusion engine
-    /// under [`DEFAULT_ENGINE`] when the configuration does not name one.
+    /// under [`DEFAULT_ENGINE`] when the configuration does not name one. Relative paths in
+    /// engine settings are relative to `base_dir` (the configuration file's folder).
     pub fn build(
         configs: &BTreeMap<String, EngineConfig>,
         catalog: &Catalog,
+        base_dir: &Path,
     ) -> Result<Self, EngineError> {
         let mut engines = BTreeMap::new();
         for (name, config) in configs {
-            engines.insert(name.clone(), build_engine(name, config, catalog)?);
+            engines.insert(name.clone(), build_engine(name, config, catalog, base_dir)?);
         }
         if !engines.contains_key(DEFAULT_ENGINE) {
             let default = EngineConfig::DataFusion(DataFusionConfig::default());
             engines.insert(
                 DEFAULT_ENGINE.to_string(),
-                build_engine(DEFAULT_ENGINE, &default, catalog)?,
+                build_engine(DEFAULT_ENGINE, &default, catalog, base_dir)?,
             );
         }
         Ok(Self { engines })
@@ -58,10 +63,15 @@ fn build_engine(
     name: &str,
     config: &EngineConfig,
     catalog: &Catalog,
+    base_dir: &Path,
 ) -> Result<EngineRef, EngineError> {
-    match config {
+    Ok(match config {
         EngineConfig::DataFusion(settings) => {
-            Ok(Arc::new(DataFusionEngine::new(name, catalog, settings)?))
+            Arc::new(DataFusionEngine::new(name, catalog, settings)?)
         }
-    }
+        EngineConfig::DuckDb(settings) => {
+            Arc::new(DuckDbEngine::new(name, catalog, settings, base_dir)?)
+        }
+        EngineConfig::Postgres(settings) => Arc::new(PostgresEngine::new(name, catalog, settings)?),
+    })
 }

@@ -73,12 +73,28 @@ pub struct TableConfig {
     pub delimiter: Option<char>,
 }
 
+/// Where a file-backed table's data is, in the terms other engines' readers take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSource {
+    /// The file, or the folder, as configured (resolved).
+    pub location: PathBuf,
+    /// The file, or for a folder a recursive glob of its files (`folder/**/*.parquet`).
+    pub pattern: String,
+    /// The files' format.
+    pub format: TableFormat,
+    /// CSV: whether the first line names the columns.
+    pub has_header: bool,
+    /// CSV: the field delimiter.
+    pub delimiter: char,
+}
+
 /// A table in the catalog: its name, where it comes from and how DataFusion reads it.
 #[derive(Clone)]
 pub struct CatalogTable {
     name: String,
     location: Option<PathBuf>,
     format: Option<TableFormat>,
+    source: Option<FileSource>,
     provider: Arc<dyn TableProvider>,
 }
 
@@ -96,6 +112,11 @@ impl CatalogTable {
     /// The file format, for tables backed by files.
     pub fn format(&self) -> Option<TableFormat> {
         self.format
+    }
+
+    /// The files behind the table, for engines that read them directly.
+    pub fn file_source(&self) -> Option<&FileSource> {
+        self.source.as_ref()
     }
 
     /// The table's Arrow schema.
@@ -140,6 +161,7 @@ impl Catalog {
                 name,
                 location: None,
                 format: None,
+                source: None,
                 provider,
             },
         );
@@ -237,10 +259,23 @@ async fn open_table(
         .with_listing_options(options)
         .with_schema(schema);
     let provider = ListingTable::try_new(listing).map_err(|e| e.to_string())?;
+    let pattern = if metadata.is_file() {
+        location_text.to_string()
+    } else {
+        format!("{}/**/*{extension}", location_text.trim_end_matches('/'))
+    };
+    let source = FileSource {
+        location: location.clone(),
+        pattern,
+        format: config.format,
+        has_header: config.has_header.unwrap_or(true),
+        delimiter: config.delimiter.unwrap_or(','),
+    };
     Ok(CatalogTable {
         name: name.to_string(),
         location: Some(location),
         format: Some(config.format),
+        source: Some(source),
         provider: Arc::new(provider),
     })
 }

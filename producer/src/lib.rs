@@ -18,7 +18,7 @@ mod sql;
 pub mod to_substrait;
 pub mod validated;
 
-pub use catalog::{Catalog, CatalogTable, TableConfig, TableFormat};
+pub use catalog::{Catalog, CatalogTable, FileSource, TableConfig, TableFormat};
 pub use dataframe::Frame;
 pub use datafusion_substrait::substrait;
 pub use dialect::SqlDialect;

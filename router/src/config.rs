@@ -87,6 +87,31 @@ impl Config {
         }
     }
 
+    /// Records in the file at `path` that `tables` now live in engine `engine`, rewriting it
+    /// atomically (comments in the file are not kept).
+    pub fn record_loaded_tables(path: &Path, engine: &str, tables: &[String]) -> Result<(), RouterError> {
+        let file_error = |message: String| RouterError::ConfigFile {
+            path: path.to_path_buf(),
+            message,
+        };
+        let current = Self::load(path)?;
+        let mut file = current.file;
+        let config = file.engines.get_mut(engine).ok_or_else(|| RouterError::Config {
+            path: path.to_path_buf(),
+            message: format!("no engine {engine} in the file"),
+        })?;
+        if !config.record_loaded(tables) {
+            return Ok(());
+        }
+        let text = Self::to_yaml(&file)?;
+        switchyard_consumer::write_atomically(path, |out| {
+            use std::io::Write;
+            out.write_all(text.as_bytes())?;
+            Ok(())
+        })
+        .map_err(|e| file_error(e.to_string()))
+    }
+
     /// The configuration as YAML text.
     pub fn to_yaml(file: &ConfigFile) -> Result<String, RouterError> {
         serde_yaml::to_string(file).map_err(|e| RouterError::Config {

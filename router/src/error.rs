@@ -31,4 +31,12 @@ pub enum RouterError {
     /// An engine failed.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// A table name that the catalog does not have.
+    #[error("no table {table:?} in the catalog; tables: {known}")]
+    UnknownTable {
+        /// The name asked for.
+        table: String,
+        /// The catalog's tables, comma separated.
+        known: String,
+    },
 }

@@ -3,7 +3,7 @@
 //! The `switchyard` command and the service are thin layers over this type.
 
 use datafusion::execution::SendableRecordBatchStream;
-use switchyard_consumer::{DEFAULT_ENGINE, EngineRef, EngineRegistry};
+use switchyard_consumer::{DEFAULT_ENGINE, EngineRef, EngineRegistry, LoadProgress};
 use switchyard_producer::{Catalog, Producer, ValidatedPlan};
 
 use crate::config::Config;
@@ -22,7 +22,7 @@ impl Switchyard {
     pub async fn open(config: Config) -> Result<Self, RouterError> {
         let catalog = Catalog::open(&config.file.tables, &config.base_dir).await?;
         tracing::debug!(tables = catalog.len(), version = %config.version, "catalog opened");
-        let engines = EngineRegistry::build(&config.file.engines, &catalog)?;
+        let engines = EngineRegistry::build(&config.file.engines, &catalog, &config.base_dir)?;
         let producer = Producer::new(catalog, config.version.clone())?;
         Ok(Self {
             config,
@@ -70,5 +70,38 @@ impl Switchyard {
         );
         let stream = engine.execute(plan).await?;
         Ok((engine, stream))
+    }
+
+    /// Copies catalog tables (all of them when `tables` is empty) into `engine` and records
+    /// in the configuration file, when there is one, that they live there.
+    pub async fn load(
+        &self,
+        engine: &str,
+        tables: &[String],
+        progress: &LoadProgress<'_>,
+    ) -> Result<Vec<(String, u64)>, RouterError> {
+        let target = self.engines.get(engine)?;
+        let tables: Vec<String> = if tables.is_empty() {
+            self.catalog().tables().map(|t| t.name().to_string()).collect()
+        } else {
+            tables.to_vec()
+        };
+        if let Some(unknown) = tables.iter().find(|t| self.catalog().table(t).is_none()) {
+            return Err(RouterError::UnknownTable {
+                table: unknown.clone(),
+                known: self
+                    .catalog()
+                    .tables()
+                    .map(|t| t.name().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        let loaded = target.load(self.catalog(), &tables, progress).await?;
+        if let Some(path) = &self.config.source {
+            let names: Vec<String> = loaded.iter().map(|(name, _)| name.clone()).collect();
+            Config::record_loaded_tables(path, engine, &names)?;
+        }
+        Ok(loaded)
     }
 }

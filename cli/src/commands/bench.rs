@@ -4,11 +4,12 @@ use anyhow::{Result, anyhow};
 use switchyard_conformance::bench::overhead::{
     OverheadOptions, ReportContext, measure_overhead, render_markdown,
 };
+use switchyard_conformance::bench::engines::EnginesOptions;
 use switchyard_conformance::ensure_tpch;
 use switchyard_router::{Config, Switchyard};
 
 use crate::args::Bench;
-use crate::commands::default_tpch_dir;
+use crate::commands::{bench_engines, default_tpch_dir};
 use crate::output::write_file_atomically;
 use crate::progress::TableBars;
 
@@ -60,16 +61,40 @@ pub async fn run(args: Bench) -> Result<()> {
                 when: utc_now(),
             };
             let markdown = render_markdown(&results, &context);
-            // Print first: minutes of measurement must not be lost to an unwritable report.
-            println!("{markdown}");
-            let existing = std::fs::read_to_string(&report).unwrap_or_default();
-            let updated = replace_section(&existing, OVERHEAD_SECTION, &markdown);
-            write_file_atomically(&report, updated.as_bytes())?;
-            eprintln!("wrote {}", report.display());
-            Ok(())
+            publish(&report, OVERHEAD_SECTION, &markdown)
+        }
+        Bench::Engines {
+            data,
+            scale,
+            runs,
+            queries,
+            postgres_url,
+            no_postgres,
+            report,
+        } => {
+            let options = EnginesOptions {
+                runs,
+                queries: if queries.is_empty() { (1..=22).collect() } else { queries },
+            };
+            let markdown = bench_engines::run(data, scale, options, postgres_url, no_postgres).await?;
+            publish(&report, ENGINES_SECTION, &markdown)
         }
     }
 }
+
+/// Prints a report section and writes it into `report`, replacing that section only.
+fn publish(report: &std::path::Path, section: &str, markdown: &str) -> Result<()> {
+    // Print first: minutes of measurement must not be lost to an unwritable report.
+    println!("{markdown}");
+    let existing = std::fs::read_to_string(report).unwrap_or_default();
+    let updated = replace_section(&existing, section, markdown);
+    write_file_atomically(report, updated.as_bytes())?;
+    eprintln!("wrote {}", report.display());
+    Ok(())
+}
+
+/// The marker pair around the engines section of the report.
+const ENGINES_SECTION: &str = "engines";
 
 /// The marker pair around the overhead section of the report, so that a new run replaces
 /// only its own figures and keeps whatever else the file says.
@@ -93,7 +118,7 @@ fn replace_section(document: &str, name: &str, content: &str) -> String {
     }
 }
 
-fn utc_now() -> String {
+pub fn utc_now() -> String {
     chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
 }
 

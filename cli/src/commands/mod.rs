@@ -1,11 +1,16 @@
 //! One module per command; each converts its arguments and delegates to the libraries.
 
 mod bench;
+mod bench_engines;
 mod catalog;
 mod datagen;
 mod demo;
+mod engines;
+mod load;
 mod plan;
+mod plan_input;
 mod run;
+mod translate;
 
 use std::path::Path;
 
@@ -21,6 +26,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Catalog => catalog::run(&open(&cli.config).await?).await,
         Command::Plan(args) => plan::run(&open(&cli.config).await?, args).await,
         Command::Run(args) => run::run(&open(&cli.config).await?, args).await,
+        Command::Engines => engines::run(&open(&cli.config).await?).await,
+        Command::Translate(args) => translate::run(&open(&cli.config).await?, args).await,
+        Command::Load(args) => load::run(&open(&cli.config).await?, args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(args) => bench::run(args).await,
     }

@@ -2,15 +2,13 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use datafusion::physical_plan::common::collect;
 use switchyard_consumer::{ResultFormat, write_result_file};
-use switchyard_producer::ValidatedPlan;
-use switchyard_producer::plan_io::MAX_PLAN_BYTES;
 use switchyard_router::Switchyard;
 
 use crate::args::RunArgs;
-use crate::commands::sql_text;
+use crate::commands::plan_input::plan_input;
 use crate::output::format_rows;
 
 pub async fn run(switchyard: &Switchyard, args: RunArgs) -> Result<()> {
@@ -18,31 +16,7 @@ pub async fn run(switchyard: &Switchyard, args: RunArgs) -> Result<()> {
     if let Some(path) = &args.output {
         ResultFormat::from_path(path)?;
     }
-    let plan = match (&args.plan, sql_text(&args.source)?) {
-        (Some(path), _) => {
-            let size = std::fs::metadata(path)
-                .with_context(|| format!("cannot read plan file {}", path.display()))?
-                .len();
-            if size > MAX_PLAN_BYTES as u64 {
-                bail!(
-                    "plan file {} is {size} bytes, over the {MAX_PLAN_BYTES}-byte limit",
-                    path.display()
-                );
-            }
-            let bytes = std::fs::read(path)
-                .with_context(|| format!("cannot read plan file {}", path.display()))?;
-            ValidatedPlan::from_bytes(&bytes)
-                .with_context(|| format!("plan file {}", path.display()))?
-                .0
-        }
-        (None, Some(sql)) => ValidatedPlan::new(
-            switchyard
-                .producer()
-                .compile_sql(&sql, args.dialect)
-                .await?,
-        )?,
-        (None, None) => bail!("give a plan file, --sql TEXT or --sql-file FILE"),
-    };
+    let plan = plan_input(switchyard, &args.input).await?;
     let started = Instant::now();
     let (engine, stream) = switchyard.execute(&plan, args.engine.as_deref()).await?;
     let schema = stream.schema();

@@ -1,4 +1,5 @@
 //! Benchmarks that write reports (run them from a release build: `switchyard bench ...`).
 
+pub mod engines;
 pub mod overhead;
 pub mod stats;

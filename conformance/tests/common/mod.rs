@@ -1,12 +1,62 @@
 //! What the conformance tests share: TPC-H at scale 0.01, generated once per build folder.
+#![allow(dead_code)] // each test binary uses its own part of this module
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use switchyard_conformance::open_tpch;
+use switchyard_conformance::{
+    DifferentialError, DifferentialPass, open_tpch, open_tpch_with_engines,
+};
+use switchyard_consumer::{EngineConfig, Manifest};
 use switchyard_router::Switchyard;
 
-/// Opens TPC-H at scale 0.01 (generated on first use under the test build folder).
+/// Where TPC-H at scale 0.01 is generated (once per build folder).
+pub fn tpch_sf001_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01")
+}
+
+/// Opens TPC-H at scale 0.01.
 pub async fn tpch_sf001() -> Switchyard {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01");
-    open_tpch(0.01, &dir).await.expect("TPC-H at scale 0.01")
+    open_tpch(0.01, &tpch_sf001_dir()).await.expect("TPC-H at scale 0.01")
+}
+
+/// Opens TPC-H at scale 0.01 with one more engine.
+pub async fn tpch_sf001_with(name: &str, engine: EngineConfig) -> Switchyard {
+    let engines = BTreeMap::from([(name.to_string(), engine)]);
+    open_tpch_with_engines(0.01, &tpch_sf001_dir(), engines)
+        .await
+        .expect("TPC-H at scale 0.01")
+}
+
+/// Checks a differential run against the engine's manifest: a pass unless the manifest lists
+/// the query as unsupported, and then exactly the error it names. Returns a description of
+/// the disagreement, if any.
+pub fn judge(
+    manifest: &Manifest,
+    number: usize,
+    outcome: Result<DifferentialPass, DifferentialError>,
+) -> Option<String> {
+    let known = manifest.unsupported_query("tpch", &number.to_string());
+    match (known, outcome) {
+        (None, Ok(_)) => None,
+        (Some(known), Err(DifferentialError::Engine(message))) if message.contains(&known.error) => {
+            None
+        }
+        (None, Err(error)) => Some(format!("q{number}: {error}")),
+        (Some(known), outcome) => Some(format!(
+            "q{number}: the manifest says it fails with {:?}, but got {outcome:?}",
+            known.error
+        )),
+    }
+}
+
+/// Panics with the disagreement, if any.
+pub fn expect_outcome(
+    manifest: &Manifest,
+    number: usize,
+    outcome: Result<DifferentialPass, DifferentialError>,
+) {
+    if let Some(problem) = judge(manifest, number, outcome) {
+        panic!("{problem}");
+    }
 }

@@ -1,15 +1,15 @@
 //! The embedded default: DataFusion in this process, consuming Substrait natively.
 
 use async_trait::async_trait;
-use datafusion::error::DataFusionError;
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
 use serde::{Deserialize, Serialize};
 use switchyard_producer::{Catalog, ValidatedPlan};
 
 use crate::engine::{Engine, EngineKind, Health};
 use crate::error::EngineError;
+use crate::manifest::Manifest;
+use crate::substrait_to_logical::substrait_to_logical;
 
 /// Settings of a DataFusion engine (`{ kind: datafusion }` in the configuration).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,7 @@ pub struct DataFusionConfig {
 pub struct DataFusionEngine {
     name: String,
     ctx: SessionContext,
+    manifest: Manifest,
 }
 
 impl std::fmt::Debug for DataFusionEngine {
@@ -58,7 +59,12 @@ impl DataFusionEngine {
                 engine: name.to_string(),
                 message: e.to_string(),
             })?;
+        let manifest = Manifest::builtin(EngineKind::DataFusion).map_err(|message| EngineError::Setup {
+            engine: name.to_string(),
+            message,
+        })?;
         Ok(Self {
+            manifest,
             name: name.to_string(),
             ctx,
         })
@@ -80,28 +86,15 @@ impl Engine for DataFusionEngine {
         EngineKind::DataFusion
     }
 
+    fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
     async fn execute(
         &self,
         plan: &ValidatedPlan,
     ) -> Result<SendableRecordBatchStream, EngineError> {
-        let state = self.ctx.state();
-        let owned = plan.clone();
-        // datafusion-substrait panics on some malformed plans (a sort field without a
-        // direction, a field index past its input); a panic must not take the caller down, so
-        // the plan is consumed on its own task and a panic becomes an error.
-        let consumed = tokio::spawn(async move { from_substrait_plan(&state, owned.plan()).await })
-            .await
-            .map_err(|join_error| EngineError::Plan {
-                engine: self.name.clone(),
-                source: DataFusionError::Substrait(format!(
-                    "malformed plan: {}",
-                    panic_message(join_error)
-                )),
-            })?;
-        let logical = consumed.map_err(|source| EngineError::Plan {
-            engine: self.name.clone(),
-            source,
-        })?;
+        let logical = substrait_to_logical(&self.name, &self.ctx.state(), plan).await?;
         let execution = |source| EngineError::Execution {
             engine: self.name.clone(),
             source,
@@ -117,17 +110,4 @@ impl Engine for DataFusionEngine {
     async fn health(&self) -> Health {
         Health::Healthy
     }
-}
-
-/// The message a panicking task left, as text.
-fn panic_message(error: tokio::task::JoinError) -> String {
-    if !error.is_panic() {
-        return error.to_string();
-    }
-    let payload = error.into_panic();
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "the consumer panicked".to_string())
 }

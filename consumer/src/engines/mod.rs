@@ -1,3 +1,5 @@
 //! One module per engine.
 
 pub mod datafusion;
+pub mod duckdb;
+pub mod postgres;

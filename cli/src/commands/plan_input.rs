@@ -1,0 +1,38 @@
+//! The plan a command works on: a plan file, or SQL compiled with the catalog.
+
+use anyhow::{Context, Result, bail};
+use switchyard_producer::ValidatedPlan;
+use switchyard_producer::plan_io::MAX_PLAN_BYTES;
+use switchyard_router::Switchyard;
+
+use crate::args::PlanInput;
+use crate::commands::sql_text;
+
+/// Reads and validates the plan file, or compiles `--sql`/`--sql-file`.
+pub async fn plan_input(switchyard: &Switchyard, input: &PlanInput) -> Result<ValidatedPlan> {
+    match (&input.plan, sql_text(&input.source)?) {
+        (Some(path), _) => {
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("cannot read plan file {}", path.display()))?
+                .len();
+            if size > MAX_PLAN_BYTES as u64 {
+                bail!(
+                    "plan file {} is {size} bytes, over the {MAX_PLAN_BYTES}-byte limit",
+                    path.display()
+                );
+            }
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read plan file {}", path.display()))?;
+            Ok(ValidatedPlan::from_bytes(&bytes)
+                .with_context(|| format!("plan file {}", path.display()))?
+                .0)
+        }
+        (None, Some(sql)) => Ok(ValidatedPlan::new(
+            switchyard
+                .producer()
+                .compile_sql(&sql, input.dialect)
+                .await?,
+        )?),
+        (None, None) => bail!("give a plan file, --sql TEXT or --sql-file FILE"),
+    }
+}

@@ -1,0 +1,144 @@
+//! Capability manifests: what an engine can run, in the Substrait dialect format
+//! (`dialect_schema.yaml` in the Substrait spec), with Switchyard's own facts under
+//! `metadata.switchyard` so the file stays a valid dialect for other tools.
+//!
+//! Each engine kind ships one (`consumer/manifests/<kind>.yaml`, compiled in). The router
+//! reads them to decide where a plan may go; the tests hold the engines to them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::EngineKind;
+
+/// One engine kind's manifest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The dialect's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Extension aliases → URNs, for `source:` in function entries.
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, String>,
+    /// Types the engine supports (all when empty), as the dialect format writes them.
+    #[serde(default)]
+    pub supported_types: Vec<serde_yaml::Value>,
+    /// Relations the engine supports (all when empty), as the dialect format writes them.
+    #[serde(default)]
+    pub supported_relations: Vec<serde_yaml::Value>,
+    /// Scalar functions.
+    #[serde(default)]
+    pub supported_scalar_functions: Vec<FunctionSupport>,
+    /// Aggregate functions.
+    #[serde(default)]
+    pub supported_aggregate_functions: Vec<FunctionSupport>,
+    /// Window functions.
+    #[serde(default)]
+    pub supported_window_functions: Vec<FunctionSupport>,
+    /// Free-form metadata; Switchyard's section is `switchyard`.
+    #[serde(default)]
+    pub metadata: ManifestMetadata,
+}
+
+/// A function entry of the dialect format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionSupport {
+    /// The alias (in `dependencies`) of the extension that defines the function.
+    pub source: String,
+    /// The function's name in that extension.
+    pub name: String,
+    /// Implementations by argument signature (`i64_i64`, `dec_dec`, ...).
+    #[serde(default)]
+    pub supported_impls: Vec<String>,
+}
+
+/// The manifest's `metadata` section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManifestMetadata {
+    /// Switchyard's facts about the engine.
+    #[serde(default)]
+    pub switchyard: SwitchyardFacts,
+}
+
+/// What the dialect format has no field for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SwitchyardFacts {
+    /// How plans reach the engine (`native`, `sql`).
+    #[serde(default)]
+    pub execution: Option<String>,
+    /// Known queries the engine cannot run, each with the error it gives.
+    #[serde(default)]
+    pub unsupported_queries: Vec<UnsupportedQuery>,
+}
+
+/// A query known not to run on the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsupportedQuery {
+    /// The suite (`tpch`).
+    pub suite: String,
+    /// The query's number or name in the suite.
+    pub query: String,
+    /// Text the error contains.
+    pub error: String,
+}
+
+impl Manifest {
+    /// The manifest compiled in for `kind`.
+    pub fn builtin(kind: EngineKind) -> Result<Self, String> {
+        let text = match kind {
+            EngineKind::DataFusion => include_str!("../manifests/datafusion.yaml"),
+            EngineKind::DuckDb => include_str!("../manifests/duckdb.yaml"),
+            EngineKind::Postgres => include_str!("../manifests/postgres.yaml"),
+        };
+        serde_yaml::from_str(text).map_err(|e| format!("the built-in {kind} manifest: {e}"))
+    }
+
+    /// The known failure of query `query` of `suite`, if any.
+    pub fn unsupported_query(&self, suite: &str, query: &str) -> Option<&UnsupportedQuery> {
+        self.metadata
+            .switchyard
+            .unsupported_queries
+            .iter()
+            .find(|q| q.suite == suite && q.query == query)
+    }
+
+    /// One line for listings: counts of relations, functions and known gaps.
+    pub fn summary(&self) -> String {
+        let count = |n: usize| if n == 0 { "all".to_string() } else { n.to_string() };
+        let functions = self.supported_scalar_functions.len()
+            + self.supported_aggregate_functions.len()
+            + self.supported_window_functions.len();
+        let gaps = self.metadata.switchyard.unsupported_queries.len();
+        format!(
+            "{} relations, {} types, {functions} functions, {gaps} known unsupported queries",
+            count(self.supported_relations.len()),
+            count(self.supported_types.len()),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_manifest_parses_and_names_its_sources() {
+        for kind in [EngineKind::DataFusion, EngineKind::DuckDb, EngineKind::Postgres] {
+            let manifest = Manifest::builtin(kind).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!manifest.supported_relations.is_empty(), "{kind}");
+            for function in manifest
+                .supported_scalar_functions
+                .iter()
+                .chain(&manifest.supported_aggregate_functions)
+            {
+                assert!(
+                    manifest.dependencies.contains_key(&function.source),
+                    "{kind}: {} names unknown source {}",
+                    function.name,
+                    function.source
+                );
+                assert!(!function.supported_impls.is_empty(), "{kind}: {}", function.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Substrait → DataFusion logical plan, shared by the native engine and the SQL translators.
+
+use datafusion::error::DataFusionError;
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
+use switchyard_producer::ValidatedPlan;
+
+use crate::error::EngineError;
+
+/// Consumes `plan` against the tables registered in `state`.
+///
+/// datafusion-substrait panics on some malformed plans (a sort field without a direction, a
+/// field index past its input); a panic must not take the caller down, so the plan is
+/// consumed on its own task and a panic becomes [`EngineError::Plan`].
+pub async fn substrait_to_logical(
+    engine: &str,
+    state: &SessionState,
+    plan: &ValidatedPlan,
+) -> Result<LogicalPlan, EngineError> {
+    let state = state.clone();
+    let owned = plan.clone();
+    let consumed = tokio::spawn(async move { from_substrait_plan(&state, owned.plan()).await })
+        .await
+        .map_err(|join_error| EngineError::Plan {
+            engine: engine.to_string(),
+            source: DataFusionError::Substrait(format!(
+                "malformed plan: {}",
+                panic_message(join_error)
+            )),
+        })?;
+    consumed.map_err(|source| EngineError::Plan {
+        engine: engine.to_string(),
+        source,
+    })
+}
+
+/// The message a panicking task left, as text.
+fn panic_message(error: tokio::task::JoinError) -> String {
+    if !error.is_panic() {
+        return error.to_string();
+    }
+    let payload = error.into_panic();
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the consumer panicked".to_string())
+}

@@ -1,0 +1,86 @@
+//! The SQL dialects Switchyard translates to, and what each needs beyond DataFusion's
+//! `Unparser`. Every rule here has a test in `translate/tests.rs`.
+
+use datafusion::error::Result;
+use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::sql::sqlparser::ast::{self, BinaryOperator};
+use datafusion::sql::unparser::Unparser;
+use datafusion::sql::unparser::dialect::{
+    CharacterLengthStyle, Dialect, DistinctFromStyle, DuckDBDialect, PostgreSqlDialect,
+};
+
+use super::integer_division::{INTEGER_DIVIDE, mark_integer_divisions};
+
+/// An engine's SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlTarget {
+    /// DuckDB.
+    DuckDb,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl SqlTarget {
+    /// The dialect's name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DuckDb => "DuckDB",
+            Self::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// The `Unparser` dialect.
+    pub(crate) fn dialect(self) -> Box<dyn Dialect> {
+        match self {
+            Self::DuckDb => Box::new(DuckDb(DuckDBDialect::new())),
+            Self::Postgres => Box::new(PostgreSqlDialect {}),
+        }
+    }
+
+    /// Plan rewrites that keep DataFusion's meaning in this dialect.
+    pub(crate) fn rewrite(self, plan: LogicalPlan) -> Result<LogicalPlan> {
+        match self {
+            Self::DuckDb => mark_integer_divisions(plan),
+            // PostgreSQL's `/` truncates on integers, as DataFusion's does.
+            Self::Postgres => Ok(plan),
+        }
+    }
+}
+
+/// DataFusion's DuckDB dialect, except that division is `/` and only the divisions marked
+/// as integer divisions become `//`.
+struct DuckDb(DuckDBDialect);
+
+impl Dialect for DuckDb {
+    fn identifier_quote_style(&self, identifier: &str) -> Option<char> {
+        self.0.identifier_quote_style(identifier)
+    }
+
+    fn character_length_style(&self) -> CharacterLengthStyle {
+        self.0.character_length_style()
+    }
+
+    fn division_operator(&self) -> BinaryOperator {
+        BinaryOperator::Divide
+    }
+
+    fn distinct_from_style(&self) -> DistinctFromStyle {
+        self.0.distinct_from_style()
+    }
+
+    fn scalar_function_to_sql_overrides(
+        &self,
+        unparser: &Unparser,
+        func_name: &str,
+        args: &[Expr],
+    ) -> Result<Option<ast::Expr>> {
+        if let (INTEGER_DIVIDE, [left, right]) = (func_name, args) {
+            return Ok(Some(ast::Expr::Nested(Box::new(ast::Expr::BinaryOp {
+                left: Box::new(unparser.expr_to_sql(left)?),
+                op: BinaryOperator::DuckIntegerDivide,
+                right: Box::new(unparser.expr_to_sql(right)?),
+            }))));
+        }
+        self.0.scalar_function_to_sql_overrides(unparser, func_name, args)
+    }
+}

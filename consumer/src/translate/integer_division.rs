@@ -1,0 +1,93 @@
+//! Integer division for DuckDB. DataFusion's `a / b` on two integers truncates; DuckDB's `/`
+//! on integers returns a double and its `//` truncates. DataFusion's `DuckDBDialect` writes
+//! `//` for every division, which is wrong for decimals and floats (q8 and q14 of TPC-H
+//! divide decimals), so our dialect writes `/` and this rewrite marks the integer divisions,
+//! which the dialect then writes as `//`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::DFSchema;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::logical_expr::{
+    BinaryExpr, ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF,
+    ScalarUDFImpl, Signature, Volatility,
+};
+
+/// The marker function's name; never run, only unparsed.
+pub const INTEGER_DIVIDE: &str = "switchyard_integer_divide";
+
+/// Replaces `a / b` on two integer operands with [`INTEGER_DIVIDE`]`(a, b)`.
+pub fn mark_integer_divisions(plan: LogicalPlan) -> Result<LogicalPlan> {
+    let marker = Arc::new(ScalarUDF::new_from_impl(IntegerDivide::new()));
+    plan.transform_up_with_subqueries(|node| {
+        let schema = expression_schema(&node);
+        node.map_expressions(|expr| {
+            expr.transform_up(|e| match &e {
+                Expr::BinaryExpr(BinaryExpr {
+                    left,
+                    op: Operator::Divide,
+                    right,
+                }) if is_integer(left, &schema)? && is_integer(right, &schema)? => {
+                    Ok(Transformed::yes(marker.call(vec![
+                        left.as_ref().clone(),
+                        right.as_ref().clone(),
+                    ])))
+                }
+                _ => Ok(Transformed::no(e)),
+            })
+        })
+    })
+    .map(|t| t.data)
+}
+
+/// The schema a node's expressions are written against: its input's for one input, its own
+/// (both sides) for joins.
+fn expression_schema(node: &LogicalPlan) -> Arc<DFSchema> {
+    match node.inputs().as_slice() {
+        [input] => Arc::clone(input.schema()),
+        _ => Arc::clone(node.schema()),
+    }
+}
+
+fn is_integer(expr: &Expr, schema: &DFSchema) -> Result<bool> {
+    // An expression whose type cannot be read here is left alone (written as `/`).
+    Ok(expr
+        .get_type(schema)
+        .map(|t| t.is_integer())
+        .unwrap_or(false))
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct IntegerDivide {
+    signature: Signature,
+}
+
+impl IntegerDivide {
+    fn new() -> Self {
+        Self {
+            signature: Signature::any(2, Volatility::Immutable),
+        }
+    }
+}
+
+impl ScalarUDFImpl for IntegerDivide {
+    fn name(&self) -> &str {
+        INTEGER_DIVIDE
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        Ok(arg_types.first().cloned().unwrap_or(DataType::Int64))
+    }
+
+    fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        Err(DataFusionError::Internal(format!(
+            "{INTEGER_DIVIDE} marks a division for SQL translation and is never run"
+        )))
+    }
+}

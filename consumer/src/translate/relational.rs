@@ -1,0 +1,581 @@
+//! Logical plan → SQL text, one derived table per relational node.
+//!
+//! DataFusion's `Unparser` rebuilds SQL from a plan's shape and loses track of qualifiers on
+//! the plans Substrait consumption and optimization produce (unaliased derived tables whose
+//! columns are still referenced as `t.a`; join sides named `left`/`right`). So relations are
+//! written here, in a shape that cannot go wrong: every node is a `SELECT` over its inputs,
+//! each input a derived table with a fresh alias (`q1`, `q2`...), and every relation's
+//! columns are named by position (`c0`, `c1`...). Column references in expressions are
+//! rewritten to those positional names, and the `Unparser` writes the expressions (functions,
+//! casts, literals, intervals, `CASE`, `LIKE`...) in the target dialect. Engines flatten the
+//! nesting in their own planners.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{Column, DFSchema, NullEquality};
+use datafusion::error::{DataFusionError, Result};
+use datafusion::logical_expr::expr::{Exists, InSubquery};
+use datafusion::logical_expr::logical_plan::{FetchType, SkipType};
+use datafusion::logical_expr::{
+    Aggregate, Distinct, Expr, Filter, JoinType, Limit, LogicalPlan, Projection, SortExpr,
+    Subquery, TableScan,
+};
+use datafusion::sql::unparser::Unparser;
+
+/// Writes relations as SQL text.
+pub struct RelationalWriter<'a> {
+    unparser: Unparser<'a>,
+    quote: Option<char>,
+    next_alias: usize,
+    /// Subquery expressions, replaced by placeholder columns while their surroundings are
+    /// unparsed, then spliced in as text.
+    subqueries: HashMap<String, String>,
+}
+
+/// A relation's columns as seen from an enclosing `SELECT`: which alias, and for a join the
+/// second input's alias and where its columns start.
+struct Scope<'s> {
+    inputs: Vec<(String, &'s DFSchema)>,
+}
+
+fn unsupported(what: impl std::fmt::Display) -> DataFusionError {
+    DataFusionError::NotImplemented(format!("{what} has no SQL translation"))
+}
+
+impl<'a> RelationalWriter<'a> {
+    /// A writer whose expressions are unparsed by `unparser`, quoting identifiers with
+    /// `quote` (both from the target dialect).
+    pub fn new(unparser: Unparser<'a>, quote: Option<char>) -> Self {
+        Self {
+            unparser,
+            quote,
+            next_alias: 0,
+            subqueries: HashMap::new(),
+        }
+    }
+
+    /// The SQL text of `plan`; its columns are `c0`, `c1`... in the plan's schema order.
+    pub fn write(&mut self, plan: &LogicalPlan) -> Result<String> {
+        let sql = self.relation(plan)?;
+        Ok(self.splice_subqueries(sql))
+    }
+
+    fn alias(&mut self) -> String {
+        self.next_alias += 1;
+        format!("q{}", self.next_alias)
+    }
+
+    fn ident(&self, name: &str) -> String {
+        match self.quote {
+            Some(q) => format!("{q}{}{q}", name.replace(q, &format!("{q}{q}"))),
+            None => name.to_string(),
+        }
+    }
+
+    fn column_list(&self, count: usize) -> String {
+        (0..count)
+            .map(|i| self.ident(&format!("c{i}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn relation(&mut self, plan: &LogicalPlan) -> Result<String> {
+        match plan {
+            LogicalPlan::TableScan(scan) => self.table_scan(scan),
+            LogicalPlan::Projection(projection) => self.projection(projection),
+            LogicalPlan::Filter(filter) => self.filter(filter),
+            LogicalPlan::Aggregate(aggregate) => self.aggregate(aggregate),
+            LogicalPlan::Sort(sort) => {
+                let (from, alias) = self.derived(&sort.input)?;
+                let scope = Scope::one(&alias, sort.input.schema());
+                let order = self.order_by(&sort.expr, &scope)?;
+                let limit = sort.fetch.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+                Ok(format!("SELECT * FROM {from} ORDER BY {order}{limit}"))
+            }
+            LogicalPlan::Limit(limit) => self.limit(limit),
+            LogicalPlan::Join(join) => self.join(join),
+            LogicalPlan::SubqueryAlias(alias) => self.relation(&alias.input),
+            LogicalPlan::Union(union) => {
+                let parts = union
+                    .inputs
+                    .iter()
+                    .map(|input| {
+                        let (from, _) = self.derived(input)?;
+                        Ok(format!("SELECT * FROM {from}"))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(parts.join(" UNION ALL "))
+            }
+            LogicalPlan::Distinct(Distinct::All(input)) => {
+                let (from, _) = self.derived(input)?;
+                Ok(format!("SELECT DISTINCT * FROM {from}"))
+            }
+            LogicalPlan::Window(window) => {
+                let (from, alias) = self.derived(&window.input)?;
+                let scope = Scope::one(&alias, window.input.schema());
+                let width = window.input.schema().fields().len();
+                let mut items = vec![format!("{}.*", self.ident(&alias))];
+                for (i, expr) in window.window_expr.iter().enumerate() {
+                    let sql = self.expr(expr, &scope)?;
+                    items.push(format!("{sql} AS {}", self.ident(&format!("c{}", width + i))));
+                }
+                Ok(format!("SELECT {} FROM {from}", items.join(", ")))
+            }
+            LogicalPlan::EmptyRelation(empty) => {
+                let columns = empty.schema.fields().len();
+                let select = if columns == 0 {
+                    format!("SELECT 1 AS {}", self.ident("__one"))
+                } else {
+                    let nulls = empty
+                        .schema
+                        .fields()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, field)| {
+                            let null = Expr::Literal(
+                                datafusion::common::ScalarValue::try_from(field.data_type())?,
+                                None,
+                            );
+                            let sql = self.unparser.expr_to_sql(&null)?.to_string();
+                            Ok(format!("{sql} AS {}", self.ident(&format!("c{i}"))))
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    format!("SELECT {}", nulls.join(", "))
+                };
+                Ok(if empty.produce_one_row {
+                    select
+                } else {
+                    format!("{select} WHERE false")
+                })
+            }
+            LogicalPlan::Values(values) => {
+                let scope = Scope { inputs: vec![] };
+                let rows = values
+                    .values
+                    .iter()
+                    .map(|row| {
+                        let cells = row
+                            .iter()
+                            .map(|e| self.expr(e, &scope))
+                            .collect::<Result<Vec<_>>>()?;
+                        Ok(format!("({})", cells.join(", ")))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let alias = self.alias();
+                Ok(format!(
+                    "SELECT * FROM (VALUES {}) AS {}({})",
+                    rows.join(", "),
+                    self.ident(&alias),
+                    self.column_list(values.schema.fields().len())
+                ))
+            }
+            other => Err(unsupported(format!("relation {}", other.display()))),
+        }
+    }
+
+    /// `(input SQL) AS qN`, and the alias.
+    fn derived(&mut self, input: &LogicalPlan) -> Result<(String, String)> {
+        let sql = self.relation(input)?;
+        let alias = self.alias();
+        Ok((format!("({sql}) AS {}", self.ident(&alias)), alias))
+    }
+
+    fn table_scan(&mut self, scan: &TableScan) -> Result<String> {
+        let schema = scan.source.schema();
+        let indices: Vec<usize> = match &scan.projection {
+            Some(projection) => projection.clone(),
+            None => (0..schema.fields().len()).collect(),
+        };
+        let columns = indices
+            .iter()
+            .enumerate()
+            .map(|(i, &index)| {
+                format!(
+                    "{} AS {}",
+                    self.ident(schema.field(index).name()),
+                    self.ident(&format!("c{i}"))
+                )
+            })
+            .collect::<Vec<_>>();
+        let select = if columns.is_empty() {
+            format!("1 AS {}", self.ident("__one"))
+        } else {
+            columns.join(", ")
+        };
+        let table = scan
+            .table_name
+            .to_vec()
+            .iter()
+            .map(|part| self.ident(part))
+            .collect::<Vec<_>>()
+            .join(".");
+        let mut sql = format!("SELECT {select} FROM {table}");
+        if !scan.filters.is_empty() {
+            // Filters of a scan are written against the table's own (unqualified) columns.
+            let predicates = scan
+                .filters
+                .iter()
+                .map(|f| {
+                    let plain = f.clone().transform_up(|e| match e {
+                        Expr::Column(c) => Ok(Transformed::yes(Expr::Column(Column::new_unqualified(c.name)))),
+                        other => Ok(Transformed::no(other)),
+                    })?;
+                    Ok(format!("({})", self.unparse(&plain.data)?))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            sql.push_str(&format!(" WHERE {}", predicates.join(" AND ")));
+        }
+        if let Some(fetch) = scan.fetch {
+            sql.push_str(&format!(" LIMIT {fetch}"));
+        }
+        Ok(sql)
+    }
+
+    fn projection(&mut self, projection: &Projection) -> Result<String> {
+        // A projection over a sort (or a limit over a sort) keeps the ORDER BY in its own
+        // SELECT: an order inside a derived table is not guaranteed to survive it.
+        let (source, order_limit) = self.ordered_source(&projection.input)?;
+        let (from, alias) = self.derived(source.input)?;
+        let scope = Scope::one(&alias, source.input.schema());
+        let items = projection
+            .expr
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Ok(format!("{} AS {}", self.expr(e, &scope)?, self.ident(&format!("c{i}")))))
+            .collect::<Result<Vec<_>>>()?;
+        let tail = self.order_limit(order_limit, &scope)?;
+        Ok(format!("SELECT {} FROM {from}{tail}", items.join(", ")))
+    }
+
+    fn limit(&mut self, limit: &Limit) -> Result<String> {
+        let skip = match limit.get_skip_type()? {
+            SkipType::Literal(n) => n,
+            SkipType::UnsupportedExpr => return Err(unsupported("a LIMIT with a computed OFFSET")),
+        };
+        let fetch = match limit.get_fetch_type()? {
+            FetchType::Literal(n) => n,
+            FetchType::UnsupportedExpr => return Err(unsupported("a computed LIMIT")),
+        };
+        let (source, order_limit) = self.ordered_source(&limit.input)?;
+        let (from, alias) = self.derived(source.input)?;
+        let scope = Scope::one(&alias, source.input.schema());
+        let mut tail = self.order_limit(order_limit, &scope)?;
+        if let Some(fetch) = fetch {
+            tail.push_str(&format!(" LIMIT {fetch}"));
+        }
+        if skip > 0 {
+            tail.push_str(&format!(" OFFSET {skip}"));
+        }
+        // A sort's own fetch and this limit both apply: nest when both are present.
+        if matches!(order_limit, Some(OrderLimit { fetch: Some(_), .. })) {
+            let inner = self.relation(&limit.input)?;
+            let alias = self.alias();
+            let mut sql = format!("SELECT * FROM ({inner}) AS {}", self.ident(&alias));
+            if let Some(fetch) = fetch {
+                sql.push_str(&format!(" LIMIT {fetch}"));
+            }
+            if skip > 0 {
+                sql.push_str(&format!(" OFFSET {skip}"));
+            }
+            return Ok(sql);
+        }
+        Ok(format!("SELECT * FROM {from}{tail}"))
+    }
+
+    fn filter(&mut self, filter: &Filter) -> Result<String> {
+        let (from, alias) = self.derived(&filter.input)?;
+        let scope = Scope::one(&alias, filter.input.schema());
+        let predicate = self.expr(&filter.predicate, &scope)?;
+        Ok(format!("SELECT * FROM {from} WHERE {predicate}"))
+    }
+
+    fn aggregate(&mut self, aggregate: &Aggregate) -> Result<String> {
+        if aggregate
+            .group_expr
+            .iter()
+            .any(|e| matches!(e, Expr::GroupingSet(_)))
+        {
+            return Err(unsupported("GROUPING SETS, CUBE or ROLLUP"));
+        }
+        let (from, alias) = self.derived(&aggregate.input)?;
+        let scope = Scope::one(&alias, aggregate.input.schema());
+        let groups = aggregate
+            .group_expr
+            .iter()
+            .map(|e| self.expr(e, &scope))
+            .collect::<Result<Vec<_>>>()?;
+        let aggregates = aggregate
+            .aggr_expr
+            .iter()
+            .map(|e| self.expr(e, &scope))
+            .collect::<Result<Vec<_>>>()?;
+        let items = groups
+            .iter()
+            .chain(&aggregates)
+            .enumerate()
+            .map(|(i, sql)| format!("{sql} AS {}", self.ident(&format!("c{i}"))))
+            .collect::<Vec<_>>();
+        let select = if items.is_empty() {
+            format!("1 AS {}", self.ident("__one"))
+        } else {
+            items.join(", ")
+        };
+        let group_by = if groups.is_empty() {
+            String::new()
+        } else {
+            format!(" GROUP BY {}", groups.join(", "))
+        };
+        Ok(format!("SELECT {select} FROM {from}{group_by}"))
+    }
+
+    fn join(&mut self, join: &datafusion::logical_expr::Join) -> Result<String> {
+        let (left_from, left_alias) = self.derived(&join.left)?;
+        let (right_from, right_alias) = self.derived(&join.right)?;
+        let scope = Scope {
+            inputs: vec![
+                (left_alias.clone(), join.left.schema().as_ref()),
+                (right_alias.clone(), join.right.schema().as_ref()),
+            ],
+        };
+        let equal = match join.null_equality {
+            NullEquality::NullEqualsNothing => "=",
+            NullEquality::NullEqualsNull => "IS NOT DISTINCT FROM",
+        };
+        let mut conditions = join
+            .on
+            .iter()
+            .map(|(l, r)| Ok(format!("({} {equal} {})", self.expr(l, &scope)?, self.expr(r, &scope)?)))
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(filter) = &join.filter {
+            conditions.push(format!("({})", self.expr(filter, &scope)?));
+        }
+        let condition = if conditions.is_empty() {
+            "TRUE".to_string()
+        } else {
+            conditions.join(" AND ")
+        };
+        let left_width = join.left.schema().fields().len();
+        let right_width = join.right.schema().fields().len();
+        let columns = |writer: &Self, alias: &str, width: usize, offset: usize| -> Vec<String> {
+            (0..width)
+                .map(|i| {
+                    format!(
+                        "{}.{} AS {}",
+                        writer.ident(alias),
+                        writer.ident(&format!("c{i}")),
+                        writer.ident(&format!("c{}", offset + i))
+                    )
+                })
+                .collect()
+        };
+        let both = |writer: &Self| {
+            let mut all = columns(writer, &left_alias, left_width, 0);
+            all.extend(columns(writer, &right_alias, right_width, left_width));
+            all.join(", ")
+        };
+        Ok(match join.join_type {
+            JoinType::Inner | JoinType::Left | JoinType::Right | JoinType::Full => {
+                let kind = match join.join_type {
+                    JoinType::Inner => "INNER JOIN",
+                    JoinType::Left => "LEFT OUTER JOIN",
+                    JoinType::Right => "RIGHT OUTER JOIN",
+                    _ => "FULL OUTER JOIN",
+                };
+                format!("SELECT {} FROM {left_from} {kind} {right_from} ON {condition}", both(self))
+            }
+            JoinType::LeftSemi | JoinType::LeftAnti if join.null_aware => {
+                let [(probe, key)] = join.on.as_slice() else {
+                    return Err(unsupported("a null-aware anti join on several keys"));
+                };
+                let filter = match &join.filter {
+                    Some(f) => format!(" WHERE {}", self.expr(f, &scope)?),
+                    None => String::new(),
+                };
+                let not = if join.join_type == JoinType::LeftAnti { "NOT " } else { "" };
+                let probe = self.expr(probe, &scope)?;
+                let key = self.expr(key, &scope)?;
+                format!(
+                    "SELECT {} FROM {left_from} WHERE {probe} {not}IN (SELECT {key} FROM {right_from}{filter})",
+                    columns(self, &left_alias, left_width, 0).join(", "),
+                )
+            }
+            JoinType::LeftSemi | JoinType::LeftAnti => {
+                let not = if join.join_type == JoinType::LeftAnti { "NOT " } else { "" };
+                format!(
+                    "SELECT {} FROM {left_from} WHERE {not}EXISTS (SELECT 1 FROM {right_from} WHERE {condition})",
+                    columns(self, &left_alias, left_width, 0).join(", ")
+                )
+            }
+            JoinType::RightSemi | JoinType::RightAnti => {
+                let not = if join.join_type == JoinType::RightAnti { "NOT " } else { "" };
+                format!(
+                    "SELECT {} FROM {right_from} WHERE {not}EXISTS (SELECT 1 FROM {left_from} WHERE {condition})",
+                    columns(self, &right_alias, right_width, 0).join(", ")
+                )
+            }
+            JoinType::LeftMark => {
+                let mut items = columns(self, &left_alias, left_width, 0);
+                items.push(format!(
+                    "EXISTS (SELECT 1 FROM {right_from} WHERE {condition}) AS {}",
+                    self.ident(&format!("c{left_width}"))
+                ));
+                format!("SELECT {} FROM {left_from}", items.join(", "))
+            }
+            JoinType::RightMark => return Err(unsupported("a right mark join")),
+        })
+    }
+
+    /// Peels a sort (or a limit over a sort) off `input`: the relation to select from and the
+    /// ordering to apply in the same `SELECT`.
+    fn ordered_source<'p>(&self, input: &'p LogicalPlan) -> Result<(Source<'p>, Option<OrderLimit<'p>>)> {
+        Ok(match input {
+            LogicalPlan::Sort(sort) => (
+                Source { input: &sort.input },
+                Some(OrderLimit {
+                    order: &sort.expr,
+                    fetch: sort.fetch,
+                }),
+            ),
+            other => (Source { input: other }, None),
+        })
+    }
+
+    fn order_limit(&mut self, order_limit: Option<OrderLimit<'_>>, scope: &Scope<'_>) -> Result<String> {
+        let Some(order_limit) = order_limit else {
+            return Ok(String::new());
+        };
+        let mut tail = format!(" ORDER BY {}", self.order_by(order_limit.order, scope)?);
+        if let Some(fetch) = order_limit.fetch {
+            tail.push_str(&format!(" LIMIT {fetch}"));
+        }
+        Ok(tail)
+    }
+
+    fn order_by(&mut self, keys: &[SortExpr], scope: &Scope<'_>) -> Result<String> {
+        keys.iter()
+            .map(|key| {
+                let direction = if key.asc { "ASC" } else { "DESC" };
+                let nulls = if key.nulls_first { "NULLS FIRST" } else { "NULLS LAST" };
+                Ok(format!("{} {direction} {nulls}", self.expr(&key.expr, scope)?))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(|keys| keys.join(", "))
+    }
+
+    /// An expression over `scope`'s columns, as SQL text.
+    fn expr(&mut self, expr: &Expr, scope: &Scope<'_>) -> Result<String> {
+        let expr = strip_alias(expr);
+        let rewritten = expr
+            .clone()
+            .transform_up(|e| match e {
+                Expr::Column(column) => Ok(Transformed::yes(Expr::Column(scope.resolve(&column)?))),
+                Expr::OuterReferenceColumn(_, column) => Err(unsupported(format!(
+                    "a correlated reference to {column} (plans are decorrelated before translation)"
+                ))),
+                Expr::ScalarSubquery(subquery) => {
+                    let sql = self.subquery(&subquery)?;
+                    Ok(Transformed::yes(self.placeholder(format!("({sql})"))))
+                }
+                Expr::Exists(Exists { subquery, negated }) => {
+                    let sql = self.subquery(&subquery)?;
+                    let not = if negated { "NOT " } else { "" };
+                    Ok(Transformed::yes(self.placeholder(format!("{not}EXISTS ({sql})"))))
+                }
+                Expr::InSubquery(InSubquery {
+                    expr,
+                    subquery,
+                    negated,
+                }) => {
+                    let probe = self.unparse(&expr)?;
+                    let sql = self.subquery(&subquery)?;
+                    let not = if negated { "NOT " } else { "" };
+                    Ok(Transformed::yes(self.placeholder(format!("({probe} {not}IN ({sql}))"))))
+                }
+                other => Ok(Transformed::no(other)),
+            })?
+            .data;
+        self.unparse(&rewritten)
+    }
+
+    fn subquery(&mut self, subquery: &Subquery) -> Result<String> {
+        if !subquery.outer_ref_columns.is_empty() {
+            return Err(unsupported(
+                "a correlated subquery (plans are decorrelated before translation)",
+            ));
+        }
+        let (from, _) = self.derived(&subquery.subquery)?;
+        Ok(format!("SELECT * FROM {from}"))
+    }
+
+    fn placeholder(&mut self, sql: String) -> Expr {
+        let name = format!("__switchyard_subquery_{}", self.subqueries.len());
+        self.subqueries.insert(self.ident(&name), sql);
+        Expr::Column(Column::new_unqualified(name))
+    }
+
+    fn splice_subqueries(&self, mut sql: String) -> String {
+        // Later placeholders may sit inside earlier ones' text; repeat until none is left.
+        for _ in 0..=self.subqueries.len() {
+            let mut changed = false;
+            for (placeholder, text) in &self.subqueries {
+                if sql.contains(placeholder.as_str()) {
+                    sql = sql.replace(placeholder.as_str(), text);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        sql
+    }
+
+    fn unparse(&self, expr: &Expr) -> Result<String> {
+        Ok(self.unparser.expr_to_sql(expr)?.to_string())
+    }
+}
+
+/// The relation a `SELECT` reads.
+struct Source<'p> {
+    input: &'p LogicalPlan,
+}
+
+/// An ordering (and its fetch) applied in the `SELECT` above it.
+#[derive(Clone, Copy)]
+struct OrderLimit<'p> {
+    order: &'p [SortExpr],
+    fetch: Option<usize>,
+}
+
+impl<'s> Scope<'s> {
+    fn one(alias: &str, schema: &'s Arc<DFSchema>) -> Self {
+        Self {
+            inputs: vec![(alias.to_string(), schema.as_ref())],
+        }
+    }
+
+    /// `column` as `alias.cN`.
+    fn resolve(&self, column: &Column) -> Result<Column> {
+        for (alias, schema) in &self.inputs {
+            if let Some(index) = schema.maybe_index_of_column(column) {
+                return Ok(Column::new(Some(alias.as_str()), format!("c{index}")));
+            }
+        }
+        // Placeholders for subqueries pass through untouched.
+        if column.relation.is_none() && column.name.starts_with("__switchyard_subquery_") {
+            return Ok(column.clone());
+        }
+        Err(DataFusionError::Plan(format!(
+            "column {column} is not in the input of the expression that uses it"
+        )))
+    }
+}
+
+fn strip_alias(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Alias(alias) => strip_alias(&alias.expr),
+        other => other,
+    }
+}

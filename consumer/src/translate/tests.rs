@@ -1,0 +1,70 @@
+//! Each translation rule, on small plans.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::datasource::MemTable;
+use datafusion::prelude::SessionContext;
+use switchyard_producer::Catalog;
+
+use super::{SqlTarget, SqlTranslator};
+
+fn catalog() -> Catalog {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("a", DataType::Int64, false),
+        Field::new("b", DataType::Int32, false),
+        Field::new("price", DataType::Decimal128(15, 2), false),
+        Field::new("ratio", DataType::Float64, false),
+    ]));
+    let table = MemTable::try_new(schema, vec![vec![]]).expect("table");
+    Catalog::new().with_table("t", Arc::new(table))
+}
+
+async fn translate(target: SqlTarget, sql: &str) -> String {
+    let catalog = catalog();
+    let ctx = SessionContext::new();
+    catalog.register_into(&ctx).expect("register");
+    let plan = ctx.state().create_logical_plan(sql).await.expect("plan");
+    let translator = SqlTranslator::new("test", target, &catalog).expect("translator");
+    translator.translate_logical(&plan).expect("translates").sql
+}
+
+#[tokio::test]
+async fn duckdb_divides_integers_with_integer_division_and_the_rest_with_slash() {
+    let sql = translate(
+        SqlTarget::DuckDb,
+        "select a / b as i, price / 3 as d, ratio / 2 as f from t",
+    )
+    .await;
+    // Columns are positional: a is c0, b is c1, price is c2, ratio is c3.
+    assert!(sql.contains(r#"("q1"."c0" // CAST("q1"."c1" AS BIGINT)) AS "c0""#), "{sql}");
+    assert!(sql.contains(r#"("q1"."c2" / 3) AS "c1""#), "{sql}");
+    assert!(sql.contains(r#"("q1"."c3" / 2.0) AS "c2""#), "{sql}");
+    assert_eq!(sql.matches("//").count(), 1, "{sql}");
+}
+
+#[tokio::test]
+async fn postgres_keeps_slash_for_every_division() {
+    let sql = translate(SqlTarget::Postgres, "select a / b as i, price / 3 as d from t").await;
+    assert!(!sql.contains("//"), "{sql}");
+    assert_eq!(sql.matches(" / ").count(), 2, "{sql}");
+}
+
+#[tokio::test]
+async fn the_plan_schema_travels_with_the_sql() {
+    let catalog = catalog();
+    let ctx = SessionContext::new();
+    catalog.register_into(&ctx).expect("register");
+    let plan = ctx
+        .state()
+        .create_logical_plan("select a, sum(price) as total from t group by a")
+        .await
+        .expect("plan");
+    let translation = SqlTranslator::new("test", SqlTarget::DuckDb, &catalog)
+        .expect("translator")
+        .translate_logical(&plan)
+        .expect("translates");
+    assert_eq!(translation.tables, vec!["t".to_string()]);
+    let names: Vec<&str> = translation.schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(names, ["a", "total"]);
+}
