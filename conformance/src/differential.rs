@@ -46,7 +46,9 @@ pub async fn tpch_differential(
     let setup = |e: &dyn std::fmt::Display| DifferentialError::Setup(e.to_string());
     let sql = tpch_query(number).map_err(|e| setup(&e))?;
     let direct = direct_session(switchyard.catalog()).map_err(|e| setup(&e))?;
-    let expected = run_sql_directly(&direct, &sql).await.map_err(|e| setup(&e))?;
+    let expected = run_sql_directly(&direct, &sql)
+        .await
+        .map_err(|e| setup(&e))?;
     let plan = switchyard
         .producer()
         .compile_sql(&sql, SqlDialect::Generic)
@@ -62,8 +64,13 @@ pub async fn tpch_differential(
         .await
         .map_err(|e| DifferentialError::Engine(e.to_string()))?;
     let elapsed = started.elapsed();
-    compare_results(&expected.batches, &actual, expected.ordered, DEFAULT_RELATIVE_TOLERANCE)
-        .map_err(DifferentialError::Mismatch)?;
+    compare_results(
+        &expected.batches,
+        &actual,
+        expected.ordered,
+        DEFAULT_RELATIVE_TOLERANCE,
+    )
+    .map_err(DifferentialError::Mismatch)?;
     Ok(DifferentialPass {
         rows: actual.iter().map(|b| b.num_rows()).sum(),
         elapsed,

@@ -14,5 +14,5 @@ pub use datagen::{
     TPCH_TABLES, TableProgress, ensure_tpch, generate_tpch, open_tpch, open_tpch_with_engines,
 };
 pub use differential::{DifferentialError, DifferentialPass, tpch_differential};
-pub use pg_cluster::PgCluster;
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};
+pub use pg_cluster::PgCluster;

@@ -29,7 +29,9 @@ impl PgCluster {
             .output()
             .map_err(|e| ClusterError(format!("cannot run {}: {e}", script.display())))?;
         if !output.status.success() {
-            return Err(ClusterError(String::from_utf8_lossy(&output.stderr).trim().to_string()));
+            return Err(ClusterError(
+                String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            ));
         }
         let stdout = String::from_utf8_lossy(&output.stdout);
         let url = stdout

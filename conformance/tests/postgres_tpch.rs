@@ -40,7 +40,10 @@ async fn tpch_on_postgres_matches_datafusion_and_a_stopped_server_is_a_clear_err
     let mut expected_names = TPCH_TABLES.to_vec();
     expected_names.sort();
     assert_eq!(names, expected_names);
-    let lineitem_rows = loaded.iter().find(|(n, _)| n == "lineitem").map(|(_, r)| *r);
+    let lineitem_rows = loaded
+        .iter()
+        .find(|(n, _)| n == "lineitem")
+        .map(|(_, r)| *r);
     assert_eq!(lineitem_rows, Some(60_175));
 
     let manifest = Manifest::builtin(EngineKind::Postgres).expect("manifest");
@@ -56,7 +59,11 @@ async fn tpch_on_postgres_matches_datafusion_and_a_stopped_server_is_a_clear_err
     let started = Instant::now();
     let down = tpch_differential(&switchyard, "pg", 6).await;
     let message = down.expect_err("the server is down").to_string();
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(message.contains("engine pg is unreachable"), "{message}");
     assert!(
         matches!(engine.health().await, Health::Unreachable(reason) if reason.contains("pg")),
@@ -79,7 +86,10 @@ async fn a_server_that_accepts_but_never_answers_times_out() {
     let outcome = tpch_differential(&switchyard, "silent", 6).await;
     let elapsed = started.elapsed();
     let message = outcome.expect_err("nothing answers").to_string();
-    assert!(message.contains("engine silent is unreachable: no answer within 500 ms"), "{message}");
+    assert!(
+        message.contains("engine silent is unreachable: no answer within 500 ms"),
+        "{message}"
+    );
     assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
     drop(listener);
 }

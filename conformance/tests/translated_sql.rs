@@ -11,7 +11,10 @@ use switchyard_producer::{SqlDialect, ValidatedPlan};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tpch_as_duckdb_and_postgres_sql() {
     let switchyard = common::tpch_sf001().await;
-    for (target, label) in [(SqlTarget::DuckDb, "duckdb"), (SqlTarget::Postgres, "postgres")] {
+    for (target, label) in [
+        (SqlTarget::DuckDb, "duckdb"),
+        (SqlTarget::Postgres, "postgres"),
+    ] {
         let translator =
             SqlTranslator::new(label, target, switchyard.catalog()).expect("translator");
         for number in 1..=22 {

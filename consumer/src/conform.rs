@@ -31,9 +31,8 @@ pub fn conform_batch(batch: &RecordBatch, expected: &SchemaRef) -> Result<Record
         } else if let (DataType::Float64 | DataType::Float32, DataType::Decimal128(p, s)) =
             (column.data_type(), field.data_type())
         {
-            float_to_decimal(column, *p, *s).map_err(|e| {
-                ArrowError::CastError(format!("column {}: {e}", field.name()))
-            })?
+            float_to_decimal(column, *p, *s)
+                .map_err(|e| ArrowError::CastError(format!("column {}: {e}", field.name())))?
         } else {
             cast_with_options(column, field.data_type(), &options).map_err(|e| {
                 ArrowError::CastError(format!(
@@ -45,7 +44,11 @@ pub fn conform_batch(batch: &RecordBatch, expected: &SchemaRef) -> Result<Record
             })?
         };
         let nullable = field.is_nullable() || column.null_count() > 0;
-        fields.push(Field::new(field.name(), field.data_type().clone(), nullable));
+        fields.push(Field::new(
+            field.name(),
+            field.data_type().clone(),
+            nullable,
+        ));
         columns.push(column);
     }
     RecordBatch::try_new_with_options(
@@ -123,14 +126,21 @@ mod tests {
         ]);
         let conformed = conform_batch(&got, &expected)?;
         assert_eq!(conformed.schema().field(0).name(), "total");
-        assert_eq!(conformed.schema().field(1).data_type(), &DataType::Decimal128(19, 6));
-        let mean = conformed.column(1).as_any().downcast_ref::<Decimal128Array>();
+        assert_eq!(
+            conformed.schema().field(1).data_type(),
+            &DataType::Decimal128(19, 6)
+        );
+        let mean = conformed
+            .column(1)
+            .as_any()
+            .downcast_ref::<Decimal128Array>();
         assert_eq!(mean.map(|m| m.value(0)), Some(2_500_000));
         Ok(())
     }
 
     #[test]
-    fn floats_become_decimals_truncated_like_datafusion_but_not_by_noise() -> Result<(), ArrowError> {
+    fn floats_become_decimals_truncated_like_datafusion_but_not_by_noise() -> Result<(), ArrowError>
+    {
         let floats: ArrayRef = Arc::new(Float64Array::from(vec![
             Some(25.575_154_6),
             Some(-25.575_154_6),
@@ -140,7 +150,10 @@ mod tests {
         let decimals = float_to_decimal(&floats, 19, 6)?;
         let decimals = decimals.as_any().downcast_ref::<Decimal128Array>();
         let values: Vec<Option<i128>> = decimals.map(|d| d.iter().collect()).unwrap_or_default();
-        assert_eq!(values, vec![Some(25_575_154), Some(-25_575_154), Some(2_100_000), None]);
+        assert_eq!(
+            values,
+            vec![Some(25_575_154), Some(-25_575_154), Some(2_100_000), None]
+        );
         Ok(())
     }
 

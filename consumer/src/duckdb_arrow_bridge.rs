@@ -14,14 +14,22 @@ pub fn into_datafusion_batch(
 ) -> Result<RecordBatch, ArrowError> {
     let rows = batch.num_rows();
     let data = duck_arrow::array::StructArray::from(batch).into_data();
-    let (ffi_array, ffi_schema) = duck_arrow::ffi::to_ffi(&data)
-        .map_err(|e| ArrowError::CDataInterface(e.to_string()))?;
+    let (ffi_array, ffi_schema) =
+        duck_arrow::ffi::to_ffi(&data).map_err(|e| ArrowError::CDataInterface(e.to_string()))?;
     // SAFETY: `FFI_ArrowArray` and `FFI_ArrowSchema` are `#[repr(C)]` definitions of the
     // Arrow C data interface's `ArrowArray` and `ArrowSchema` in both arrow versions, so the
     // layouts are the same by specification (and `transmute` checks the sizes). Moving the
     // values moves ownership: the release callback frees the buffers exactly once.
-    let (ffi_array, ffi_schema): (arrow::ffi::FFI_ArrowArray, arrow::ffi::FFI_ArrowSchema) =
-        unsafe { (std::mem::transmute(ffi_array), std::mem::transmute(ffi_schema)) };
+    let (ffi_array, ffi_schema): (arrow::ffi::FFI_ArrowArray, arrow::ffi::FFI_ArrowSchema) = unsafe {
+        (
+            std::mem::transmute::<duck_arrow::ffi::FFI_ArrowArray, arrow::ffi::FFI_ArrowArray>(
+                ffi_array,
+            ),
+            std::mem::transmute::<duck_arrow::ffi::FFI_ArrowSchema, arrow::ffi::FFI_ArrowSchema>(
+                ffi_schema,
+            ),
+        )
+    };
     // SAFETY: the pair was produced by arrow's own `to_ffi` just above, so it is valid.
     let data = unsafe { arrow::ffi::from_ffi(ffi_array, &ffi_schema) }?;
     let struct_array = StructArray::from(data);

@@ -67,7 +67,9 @@ pub enum EngineError {
         message: String,
     },
     /// The plan reads a table the engine does not hold.
-    #[error("engine {engine} does not hold table {table}; run `switchyard load --engine {engine} --tables {table}`")]
+    #[error(
+        "engine {engine} does not hold table {table}; run `switchyard load --engine {engine} --tables {table}`"
+    )]
     TableNotLoaded {
         /// The engine's configured name.
         engine: String,

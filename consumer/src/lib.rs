@@ -4,15 +4,15 @@
 pub mod atomic_file;
 mod conform;
 mod duckdb_arrow_bridge;
-mod record_stream;
-pub mod sql_text;
 pub mod engine;
 pub mod engine_config;
 pub mod engines;
-pub mod manifest;
 pub mod error;
+pub mod manifest;
+mod record_stream;
 pub mod registry;
 pub mod result_file;
+pub mod sql_text;
 pub mod substrait_to_logical;
 pub mod translate;
 
@@ -25,5 +25,5 @@ pub use engines::postgres::{PostgresConfig, PostgresEngine};
 pub use error::EngineError;
 pub use manifest::Manifest;
 pub use registry::EngineRegistry;
-pub use translate::{SqlTarget, SqlTranslator, Translation};
 pub use result_file::{ResultFormat, write_result_file};
+pub use translate::{SqlTarget, SqlTranslator, Translation};

@@ -104,7 +104,13 @@ impl Manifest {
 
     /// One line for listings: counts of relations, functions and known gaps.
     pub fn summary(&self) -> String {
-        let count = |n: usize| if n == 0 { "all".to_string() } else { n.to_string() };
+        let count = |n: usize| {
+            if n == 0 {
+                "all".to_string()
+            } else {
+                n.to_string()
+            }
+        };
         let functions = self.supported_scalar_functions.len()
             + self.supported_aggregate_functions.len()
             + self.supported_window_functions.len();
@@ -123,7 +129,11 @@ mod tests {
 
     #[test]
     fn every_builtin_manifest_parses_and_names_its_sources() {
-        for kind in [EngineKind::DataFusion, EngineKind::DuckDb, EngineKind::Postgres] {
+        for kind in [
+            EngineKind::DataFusion,
+            EngineKind::DuckDb,
+            EngineKind::Postgres,
+        ] {
             let manifest = Manifest::builtin(kind).unwrap_or_else(|e| panic!("{e}"));
             assert!(!manifest.supported_relations.is_empty(), "{kind}");
             for function in manifest
@@ -137,7 +147,11 @@ mod tests {
                     function.name,
                     function.source
                 );
-                assert!(!function.supported_impls.is_empty(), "{kind}: {}", function.name);
+                assert!(
+                    !function.supported_impls.is_empty(),
+                    "{kind}: {}",
+                    function.name
+                );
             }
         }
     }

@@ -39,7 +39,10 @@ pub fn batch_channel(
         receiver,
         on_drop: Some(Box::new(on_drop)),
     };
-    (sender, Box::pin(RecordBatchStreamAdapter::new(schema, stream)))
+    (
+        sender,
+        Box::pin(RecordBatchStreamAdapter::new(schema, stream)),
+    )
 }
 
 struct ReceiverWithGuard {

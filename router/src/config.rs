@@ -89,17 +89,24 @@ impl Config {
 
     /// Records in the file at `path` that `tables` now live in engine `engine`, rewriting it
     /// atomically (comments in the file are not kept).
-    pub fn record_loaded_tables(path: &Path, engine: &str, tables: &[String]) -> Result<(), RouterError> {
+    pub fn record_loaded_tables(
+        path: &Path,
+        engine: &str,
+        tables: &[String],
+    ) -> Result<(), RouterError> {
         let file_error = |message: String| RouterError::ConfigFile {
             path: path.to_path_buf(),
             message,
         };
         let current = Self::load(path)?;
         let mut file = current.file;
-        let config = file.engines.get_mut(engine).ok_or_else(|| RouterError::Config {
-            path: path.to_path_buf(),
-            message: format!("no engine {engine} in the file"),
-        })?;
+        let config = file
+            .engines
+            .get_mut(engine)
+            .ok_or_else(|| RouterError::Config {
+                path: path.to_path_buf(),
+                message: format!("no engine {engine} in the file"),
+            })?;
         if !config.record_loaded(tables) {
             return Ok(());
         }

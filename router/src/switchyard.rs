@@ -82,7 +82,10 @@ impl Switchyard {
     ) -> Result<Vec<(String, u64)>, RouterError> {
         let target = self.engines.get(engine)?;
         let tables: Vec<String> = if tables.is_empty() {
-            self.catalog().tables().map(|t| t.name().to_string()).collect()
+            self.catalog()
+                .tables()
+                .map(|t| t.name().to_string())
+                .collect()
         } else {
             tables.to_vec()
         };

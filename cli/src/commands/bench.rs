@@ -1,10 +1,10 @@
 //! `switchyard bench`.
 
 use anyhow::{Result, anyhow};
+use switchyard_conformance::bench::engines::EnginesOptions;
 use switchyard_conformance::bench::overhead::{
     OverheadOptions, ReportContext, measure_overhead, render_markdown,
 };
-use switchyard_conformance::bench::engines::EnginesOptions;
 use switchyard_conformance::ensure_tpch;
 use switchyard_router::{Config, Switchyard};
 
@@ -74,9 +74,14 @@ pub async fn run(args: Bench) -> Result<()> {
         } => {
             let options = EnginesOptions {
                 runs,
-                queries: if queries.is_empty() { (1..=22).collect() } else { queries },
+                queries: if queries.is_empty() {
+                    (1..=22).collect()
+                } else {
+                    queries
+                },
             };
-            let markdown = bench_engines::run(data, scale, options, postgres_url, no_postgres).await?;
+            let markdown =
+                bench_engines::run(data, scale, options, postgres_url, no_postgres).await?;
             publish(&report, ENGINES_SECTION, &markdown)
         }
     }

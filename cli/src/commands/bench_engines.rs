@@ -24,7 +24,9 @@ pub async fn run(
 ) -> Result<String> {
     let data = data.unwrap_or_else(|| default_tpch_dir(scale));
     if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; benchmark a release build (cargo run --release)");
+        eprintln!(
+            "warning: this is a debug build; benchmark a release build (cargo run --release)"
+        );
     }
     let bars = TableBars::new();
     let config_path = ensure_tpch(scale, &data, &|p| bars.update(p))?;
@@ -35,7 +37,8 @@ pub async fn run(
         (true, _) => (None, None),
         (false, Some(url)) => (None, Some(url)),
         (false, None) => {
-            let dir = std::env::temp_dir().join(format!("switchyard-bench-pg-{}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("switchyard-bench-pg-{}", std::process::id()));
             let cluster = PgCluster::start(&dir).context("starting PostgreSQL")?;
             let url = cluster.url().to_string();
             (Some(cluster), Some(url))
@@ -80,9 +83,11 @@ pub async fn run(
             None => None,
         },
     };
-    let results = measure_engines(&switchyard, &engines, &options, &|q| eprintln!("measuring q{q}"))
-        .await
-        .map_err(|e| anyhow!(e))?;
+    let results = measure_engines(&switchyard, &engines, &options, &|q| {
+        eprintln!("measuring q{q}")
+    })
+    .await
+    .map_err(|e| anyhow!(e))?;
     let context = EnginesContext {
         command: std::iter::once("switchyard".to_string())
             .chain(std::env::args().skip(1))
@@ -91,7 +96,11 @@ pub async fn run(
         scale,
         options,
         when: utc_now(),
-        build: if cfg!(debug_assertions) { "debug build" } else { "release build" },
+        build: if cfg!(debug_assertions) {
+            "debug build"
+        } else {
+            "release build"
+        },
         postgres_load,
     };
     Ok(render_engines_markdown(&results, &context))

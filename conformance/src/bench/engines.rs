@@ -100,7 +100,11 @@ pub async fn measure_engines(
                 let outcome = match side {
                     0 => run_plan(engines.datafusion.as_ref(), &plan).await,
                     1 => run_plan(engines.duckdb, &plan).await,
-                    2 => engines.duckdb.run_native_script(&sql).await.map_err(|e| e.to_string()),
+                    2 => engines
+                        .duckdb
+                        .run_native_script(&sql)
+                        .await
+                        .map_err(|e| e.to_string()),
                     _ => match &engines.postgres {
                         Some(pg) => run_plan(pg.as_ref(), &plan).await,
                         None => Ok(0),
@@ -114,14 +118,19 @@ pub async fn measure_engines(
                 }
             }
         }
-        let mut timing = samples
-            .into_iter()
-            .zip(failures)
-            .map(|(samples, failure)| match failure {
-                Some(message) => Timing::Failed(message),
-                None => Timing::Ran(median(samples)),
-            });
-        let mut next = || timing.next().unwrap_or(Timing::Failed("not measured".into()));
+        let mut timing =
+            samples
+                .into_iter()
+                .zip(failures)
+                .map(|(samples, failure)| match failure {
+                    Some(message) => Timing::Failed(message),
+                    None => Timing::Ran(median(samples)),
+                });
+        let mut next = || {
+            timing
+                .next()
+                .unwrap_or(Timing::Failed("not measured".into()))
+        };
         results.push(QueryTimes {
             query,
             translate_duckdb,
@@ -205,8 +214,10 @@ pub fn render_engines_markdown(results: &[QueryTimes], context: &EnginesContext)
             "| q{} | {:.2} | {} | {} | {} | {} | {} | {} |",
             r.query,
             r.translate_duckdb.as_secs_f64() * 1000.0,
-            r.translate_postgres
-                .map_or_else(|| "-".to_string(), |d| format!("{:.2}", d.as_secs_f64() * 1000.0)),
+            r.translate_postgres.map_or_else(
+                || "-".to_string(),
+                |d| format!("{:.2}", d.as_secs_f64() * 1000.0)
+            ),
             cell(&r.datafusion),
             cell(&r.duckdb),
             cell(&r.duckdb_native),

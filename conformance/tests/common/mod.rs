@@ -17,7 +17,9 @@ pub fn tpch_sf001_dir() -> PathBuf {
 
 /// Opens TPC-H at scale 0.01.
 pub async fn tpch_sf001() -> Switchyard {
-    open_tpch(0.01, &tpch_sf001_dir()).await.expect("TPC-H at scale 0.01")
+    open_tpch(0.01, &tpch_sf001_dir())
+        .await
+        .expect("TPC-H at scale 0.01")
 }
 
 /// Opens TPC-H at scale 0.01 with one more engine.
@@ -39,7 +41,9 @@ pub fn judge(
     let known = manifest.unsupported_query("tpch", &number.to_string());
     match (known, outcome) {
         (None, Ok(_)) => None,
-        (Some(known), Err(DifferentialError::Engine(message))) if message.contains(&known.error) => {
+        (Some(known), Err(DifferentialError::Engine(message)))
+            if message.contains(&known.error) =>
+        {
             None
         }
         (None, Err(error)) => Some(format!("q{number}: {error}")),

@@ -59,10 +59,11 @@ impl DataFusionEngine {
                 engine: name.to_string(),
                 message: e.to_string(),
             })?;
-        let manifest = Manifest::builtin(EngineKind::DataFusion).map_err(|message| EngineError::Setup {
-            engine: name.to_string(),
-            message,
-        })?;
+        let manifest =
+            Manifest::builtin(EngineKind::DataFusion).map_err(|message| EngineError::Setup {
+                engine: name.to_string(),
+                message,
+            })?;
         Ok(Self {
             manifest,
             name: name.to_string(),

@@ -81,6 +81,7 @@ impl Dialect for DuckDb {
                 right: Box::new(unparser.expr_to_sql(right)?),
             }))));
         }
-        self.0.scalar_function_to_sql_overrides(unparser, func_name, args)
+        self.0
+            .scalar_function_to_sql_overrides(unparser, func_name, args)
     }
 }

@@ -7,12 +7,12 @@
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::DFSchema;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{
-    BinaryExpr, ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF,
-    ScalarUDFImpl, Signature, Volatility,
+    BinaryExpr, ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ScalarFunctionArgs,
+    ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
 /// The marker function's name; never run, only unparsed.
@@ -30,10 +30,9 @@ pub fn mark_integer_divisions(plan: LogicalPlan) -> Result<LogicalPlan> {
                     op: Operator::Divide,
                     right,
                 }) if is_integer(left, &schema)? && is_integer(right, &schema)? => {
-                    Ok(Transformed::yes(marker.call(vec![
-                        left.as_ref().clone(),
-                        right.as_ref().clone(),
-                    ])))
+                    Ok(Transformed::yes(
+                        marker.call(vec![left.as_ref().clone(), right.as_ref().clone()]),
+                    ))
                 }
                 _ => Ok(Transformed::no(e)),
             })

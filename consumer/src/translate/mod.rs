@@ -5,9 +5,9 @@
 mod dialect;
 mod integer_division;
 mod relational;
+mod tables_read;
 #[cfg(test)]
 mod tests;
-mod tables_read;
 
 use std::sync::Arc;
 
@@ -93,7 +93,10 @@ impl SqlTranslator {
             .state()
             .optimize(logical)
             .map_err(|e| fail(e.to_string()))?;
-        let rewritten = self.target.rewrite(optimized).map_err(|e| fail(e.to_string()))?;
+        let rewritten = self
+            .target
+            .rewrite(optimized)
+            .map_err(|e| fail(e.to_string()))?;
         let dialect = self.target.dialect();
         let quote = dialect.identifier_quote_style("c0");
         let sql = RelationalWriter::new(Unparser::new(dialect.as_ref()), quote)

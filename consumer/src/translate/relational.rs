@@ -91,7 +91,10 @@ impl<'a> RelationalWriter<'a> {
                 let (from, alias) = self.derived(&sort.input)?;
                 let scope = Scope::one(&alias, sort.input.schema());
                 let order = self.order_by(&sort.expr, &scope)?;
-                let limit = sort.fetch.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+                let limit = sort
+                    .fetch
+                    .map(|n| format!(" LIMIT {n}"))
+                    .unwrap_or_default();
                 Ok(format!("SELECT * FROM {from} ORDER BY {order}{limit}"))
             }
             LogicalPlan::Limit(limit) => self.limit(limit),
@@ -119,7 +122,10 @@ impl<'a> RelationalWriter<'a> {
                 let mut items = vec![format!("{}.*", self.ident(&alias))];
                 for (i, expr) in window.window_expr.iter().enumerate() {
                     let sql = self.expr(expr, &scope)?;
-                    items.push(format!("{sql} AS {}", self.ident(&format!("c{}", width + i))));
+                    items.push(format!(
+                        "{sql} AS {}",
+                        self.ident(&format!("c{}", width + i))
+                    ));
                 }
                 Ok(format!("SELECT {} FROM {from}", items.join(", ")))
             }
@@ -219,7 +225,9 @@ impl<'a> RelationalWriter<'a> {
                 .iter()
                 .map(|f| {
                     let plain = f.clone().transform_up(|e| match e {
-                        Expr::Column(c) => Ok(Transformed::yes(Expr::Column(Column::new_unqualified(c.name)))),
+                        Expr::Column(c) => Ok(Transformed::yes(Expr::Column(
+                            Column::new_unqualified(c.name),
+                        ))),
                         other => Ok(Transformed::no(other)),
                     })?;
                     Ok(format!("({})", self.unparse(&plain.data)?))
@@ -234,6 +242,10 @@ impl<'a> RelationalWriter<'a> {
     }
 
     fn projection(&mut self, projection: &Projection) -> Result<String> {
+        // A projection that passes its input's columns through in order adds nothing.
+        if is_identity(projection) {
+            return self.relation(&projection.input);
+        }
         // A projection over a sort (or a limit over a sort) keeps the ORDER BY in its own
         // SELECT: an order inside a derived table is not guaranteed to survive it.
         let (source, order_limit) = self.ordered_source(&projection.input)?;
@@ -243,7 +255,13 @@ impl<'a> RelationalWriter<'a> {
             .expr
             .iter()
             .enumerate()
-            .map(|(i, e)| Ok(format!("{} AS {}", self.expr(e, &scope)?, self.ident(&format!("c{i}")))))
+            .map(|(i, e)| {
+                Ok(format!(
+                    "{} AS {}",
+                    self.expr(e, &scope)?,
+                    self.ident(&format!("c{i}"))
+                ))
+            })
             .collect::<Result<Vec<_>>>()?;
         let tail = self.order_limit(order_limit, &scope)?;
         Ok(format!("SELECT {} FROM {from}{tail}", items.join(", ")))
@@ -346,7 +364,13 @@ impl<'a> RelationalWriter<'a> {
         let mut conditions = join
             .on
             .iter()
-            .map(|(l, r)| Ok(format!("({} {equal} {})", self.expr(l, &scope)?, self.expr(r, &scope)?)))
+            .map(|(l, r)| {
+                Ok(format!(
+                    "({} {equal} {})",
+                    self.expr(l, &scope)?,
+                    self.expr(r, &scope)?
+                ))
+            })
             .collect::<Result<Vec<_>>>()?;
         if let Some(filter) = &join.filter {
             conditions.push(format!("({})", self.expr(filter, &scope)?));
@@ -383,7 +407,10 @@ impl<'a> RelationalWriter<'a> {
                     JoinType::Right => "RIGHT OUTER JOIN",
                     _ => "FULL OUTER JOIN",
                 };
-                format!("SELECT {} FROM {left_from} {kind} {right_from} ON {condition}", both(self))
+                format!(
+                    "SELECT {} FROM {left_from} {kind} {right_from} ON {condition}",
+                    both(self)
+                )
             }
             JoinType::LeftSemi | JoinType::LeftAnti if join.null_aware => {
                 let [(probe, key)] = join.on.as_slice() else {
@@ -393,7 +420,11 @@ impl<'a> RelationalWriter<'a> {
                     Some(f) => format!(" WHERE {}", self.expr(f, &scope)?),
                     None => String::new(),
                 };
-                let not = if join.join_type == JoinType::LeftAnti { "NOT " } else { "" };
+                let not = if join.join_type == JoinType::LeftAnti {
+                    "NOT "
+                } else {
+                    ""
+                };
                 let probe = self.expr(probe, &scope)?;
                 let key = self.expr(key, &scope)?;
                 format!(
@@ -402,14 +433,22 @@ impl<'a> RelationalWriter<'a> {
                 )
             }
             JoinType::LeftSemi | JoinType::LeftAnti => {
-                let not = if join.join_type == JoinType::LeftAnti { "NOT " } else { "" };
+                let not = if join.join_type == JoinType::LeftAnti {
+                    "NOT "
+                } else {
+                    ""
+                };
                 format!(
                     "SELECT {} FROM {left_from} WHERE {not}EXISTS (SELECT 1 FROM {right_from} WHERE {condition})",
                     columns(self, &left_alias, left_width, 0).join(", ")
                 )
             }
             JoinType::RightSemi | JoinType::RightAnti => {
-                let not = if join.join_type == JoinType::RightAnti { "NOT " } else { "" };
+                let not = if join.join_type == JoinType::RightAnti {
+                    "NOT "
+                } else {
+                    ""
+                };
                 format!(
                     "SELECT {} FROM {right_from} WHERE {not}EXISTS (SELECT 1 FROM {left_from} WHERE {condition})",
                     columns(self, &right_alias, right_width, 0).join(", ")
@@ -429,7 +468,10 @@ impl<'a> RelationalWriter<'a> {
 
     /// Peels a sort (or a limit over a sort) off `input`: the relation to select from and the
     /// ordering to apply in the same `SELECT`.
-    fn ordered_source<'p>(&self, input: &'p LogicalPlan) -> Result<(Source<'p>, Option<OrderLimit<'p>>)> {
+    fn ordered_source<'p>(
+        &self,
+        input: &'p LogicalPlan,
+    ) -> Result<(Source<'p>, Option<OrderLimit<'p>>)> {
         Ok(match input {
             LogicalPlan::Sort(sort) => (
                 Source { input: &sort.input },
@@ -442,7 +484,11 @@ impl<'a> RelationalWriter<'a> {
         })
     }
 
-    fn order_limit(&mut self, order_limit: Option<OrderLimit<'_>>, scope: &Scope<'_>) -> Result<String> {
+    fn order_limit(
+        &mut self,
+        order_limit: Option<OrderLimit<'_>>,
+        scope: &Scope<'_>,
+    ) -> Result<String> {
         let Some(order_limit) = order_limit else {
             return Ok(String::new());
         };
@@ -457,8 +503,15 @@ impl<'a> RelationalWriter<'a> {
         keys.iter()
             .map(|key| {
                 let direction = if key.asc { "ASC" } else { "DESC" };
-                let nulls = if key.nulls_first { "NULLS FIRST" } else { "NULLS LAST" };
-                Ok(format!("{} {direction} {nulls}", self.expr(&key.expr, scope)?))
+                let nulls = if key.nulls_first {
+                    "NULLS FIRST"
+                } else {
+                    "NULLS LAST"
+                };
+                Ok(format!(
+                    "{} {direction} {nulls}",
+                    self.expr(&key.expr, scope)?
+                ))
             })
             .collect::<Result<Vec<_>>>()
             .map(|keys| keys.join(", "))
@@ -481,7 +534,9 @@ impl<'a> RelationalWriter<'a> {
                 Expr::Exists(Exists { subquery, negated }) => {
                     let sql = self.subquery(&subquery)?;
                     let not = if negated { "NOT " } else { "" };
-                    Ok(Transformed::yes(self.placeholder(format!("{not}EXISTS ({sql})"))))
+                    Ok(Transformed::yes(
+                        self.placeholder(format!("{not}EXISTS ({sql})")),
+                    ))
                 }
                 Expr::InSubquery(InSubquery {
                     expr,
@@ -491,7 +546,9 @@ impl<'a> RelationalWriter<'a> {
                     let probe = self.unparse(&expr)?;
                     let sql = self.subquery(&subquery)?;
                     let not = if negated { "NOT " } else { "" };
-                    Ok(Transformed::yes(self.placeholder(format!("({probe} {not}IN ({sql}))"))))
+                    Ok(Transformed::yes(
+                        self.placeholder(format!("({probe} {not}IN ({sql}))")),
+                    ))
                 }
                 other => Ok(Transformed::no(other)),
             })?
@@ -571,6 +628,16 @@ impl<'s> Scope<'s> {
             "column {column} is not in the input of the expression that uses it"
         )))
     }
+}
+
+/// Whether `projection` selects exactly its input's columns, in order.
+fn is_identity(projection: &Projection) -> bool {
+    let input = projection.input.schema();
+    projection.expr.len() == input.fields().len()
+        && projection.expr.iter().enumerate().all(|(i, expr)| {
+            matches!(strip_alias(expr), Expr::Column(column)
+                if input.maybe_index_of_column(column) == Some(i))
+        })
 }
 
 fn strip_alias(expr: &Expr) -> &Expr {

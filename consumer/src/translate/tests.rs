@@ -37,7 +37,10 @@ async fn duckdb_divides_integers_with_integer_division_and_the_rest_with_slash()
     )
     .await;
     // Columns are positional: a is c0, b is c1, price is c2, ratio is c3.
-    assert!(sql.contains(r#"("q1"."c0" // CAST("q1"."c1" AS BIGINT)) AS "c0""#), "{sql}");
+    assert!(
+        sql.contains(r#"("q1"."c0" // CAST("q1"."c1" AS BIGINT)) AS "c0""#),
+        "{sql}"
+    );
     assert!(sql.contains(r#"("q1"."c2" / 3) AS "c1""#), "{sql}");
     assert!(sql.contains(r#"("q1"."c3" / 2.0) AS "c2""#), "{sql}");
     assert_eq!(sql.matches("//").count(), 1, "{sql}");
@@ -45,7 +48,11 @@ async fn duckdb_divides_integers_with_integer_division_and_the_rest_with_slash()
 
 #[tokio::test]
 async fn postgres_keeps_slash_for_every_division() {
-    let sql = translate(SqlTarget::Postgres, "select a / b as i, price / 3 as d from t").await;
+    let sql = translate(
+        SqlTarget::Postgres,
+        "select a / b as i, price / 3 as d from t",
+    )
+    .await;
     assert!(!sql.contains("//"), "{sql}");
     assert_eq!(sql.matches(" / ").count(), 2, "{sql}");
 }
@@ -65,6 +72,11 @@ async fn the_plan_schema_travels_with_the_sql() {
         .translate_logical(&plan)
         .expect("translates");
     assert_eq!(translation.tables, vec!["t".to_string()]);
-    let names: Vec<&str> = translation.schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let names: Vec<&str> = translation
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
     assert_eq!(names, ["a", "total"]);
 }

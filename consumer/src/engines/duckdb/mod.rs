@@ -94,10 +94,11 @@ impl DuckDbEngine {
                 }
             }
         }
-        let manifest = Manifest::builtin(EngineKind::DuckDb).map_err(|message| EngineError::Setup {
-            engine: name.to_string(),
-            message,
-        })?;
+        let manifest =
+            Manifest::builtin(EngineKind::DuckDb).map_err(|message| EngineError::Setup {
+                engine: name.to_string(),
+                message,
+            })?;
         Ok(Self {
             manifest,
             name: name.to_string(),
@@ -302,10 +303,12 @@ impl Engine for DuckDbEngine {
                 engine: self.name.clone(),
                 message: format!("no table {name} in the catalog"),
             })?;
-            let source = table.file_source().ok_or_else(|| EngineError::Unsupported {
-                engine: self.name.clone(),
-                message: format!("table {name} is not backed by files"),
-            })?;
+            let source = table
+                .file_source()
+                .ok_or_else(|| EngineError::Unsupported {
+                    engine: self.name.clone(),
+                    message: format!("table {name} is not backed by files"),
+                })?;
             let reader = reader_sql(source, &table.schema()).map_err(|message| {
                 EngineError::Unsupported {
                     engine: self.name.clone(),

@@ -43,9 +43,17 @@ fn columns_struct(schema: &SchemaRef) -> Result<String, String> {
         .iter()
         .map(|field| {
             let sql_type = duckdb_type(field.data_type()).ok_or_else(|| {
-                format!("column {} has type {} with no DuckDB equivalent", field.name(), field.data_type())
+                format!(
+                    "column {} has type {} with no DuckDB equivalent",
+                    field.name(),
+                    field.data_type()
+                )
             })?;
-            Ok(format!("{}: {}", quote_literal(field.name()), quote_literal(&sql_type)))
+            Ok(format!(
+                "{}: {}",
+                quote_literal(field.name()),
+                quote_literal(&sql_type)
+            ))
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok(format!("{{{}}}", columns.join(", ")))
@@ -110,8 +118,10 @@ mod tests {
     fn csv_views_carry_options_and_the_catalog_types() {
         assert_eq!(
             reader_sql(&source(TableFormat::Csv), &schema()).as_deref(),
-            Ok("read_csv('/data/it''s/**/*.csv', header = false, delim = '|', \
-                columns = {'id': 'BIGINT', 'price': 'DECIMAL(15, 2)'})")
+            Ok(
+                "read_csv('/data/it''s/**/*.csv', header = false, delim = '|', \
+                columns = {'id': 'BIGINT', 'price': 'DECIMAL(15, 2)'})"
+            )
         );
     }
 

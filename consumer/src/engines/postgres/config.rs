@@ -25,6 +25,8 @@ impl PostgresConfig {
     /// The bound on connecting.
     pub fn connect_timeout(&self) -> Duration {
         self.connect_timeout_ms
-            .map_or(DEFAULT_CONNECT_TIMEOUT, |ms| Duration::from_millis(ms.max(1)))
+            .map_or(DEFAULT_CONNECT_TIMEOUT, |ms| {
+                Duration::from_millis(ms.max(1))
+            })
     }
 }

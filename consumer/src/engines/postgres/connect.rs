@@ -6,7 +6,10 @@ use super::config::PostgresConfig;
 use crate::error::EngineError;
 
 /// The URL parsed; checked when the engine is built so a typo fails at start-up.
-pub fn parse_url(engine: &str, config: &PostgresConfig) -> Result<tokio_postgres::Config, EngineError> {
+pub fn parse_url(
+    engine: &str,
+    config: &PostgresConfig,
+) -> Result<tokio_postgres::Config, EngineError> {
     let mut parsed: tokio_postgres::Config =
         config.url.parse().map_err(|e| EngineError::Setup {
             engine: engine.to_string(),
@@ -45,7 +48,12 @@ pub async fn connect(
 /// A driver error as one line with the server's message, code and detail.
 pub fn pg_message(error: &tokio_postgres::Error) -> String {
     if let Some(db) = error.as_db_error() {
-        let mut message = format!("{}: {} (SQLSTATE {})", db.severity(), db.message(), db.code().code());
+        let mut message = format!(
+            "{}: {} (SQLSTATE {})",
+            db.severity(),
+            db.message(),
+            db.code().code()
+        );
         if let Some(detail) = db.detail() {
             message.push_str(&format!("; {detail}"));
         }

@@ -75,9 +75,11 @@ impl BatchBuilder {
             let raw: Option<RawValue> = row.try_get(index).map_err(|e| e.to_string())?;
             let value = match raw {
                 None => None,
-                Some(RawValue(bytes)) => Some(PgValue::decode(pg_type, bytes).map_err(|e| {
-                    format!("column {}: {e}", self.expected.field(index).name())
-                })?),
+                Some(RawValue(bytes)) => {
+                    Some(PgValue::decode(pg_type, bytes).map_err(|e| {
+                        format!("column {}: {e}", self.expected.field(index).name())
+                    })?)
+                }
             };
             column.append(value).map_err(|e| {
                 format!(
@@ -172,12 +174,19 @@ impl ColumnBuilder {
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
                 Self::Text(StringBuilder::with_capacity(capacity, capacity * 16))
             }
-            DataType::Date32 | DataType::Date64 => Self::Date(Date32Builder::with_capacity(capacity)),
+            DataType::Date32 | DataType::Date64 => {
+                Self::Date(Date32Builder::with_capacity(capacity))
+            }
             // Time zones are kept so the cast to the declared unit never shifts the instant.
             DataType::Timestamp(_, zone) => Self::Timestamp(
-                TimestampMicrosecondBuilder::with_capacity(capacity).with_timezone_opt(zone.clone()),
+                TimestampMicrosecondBuilder::with_capacity(capacity)
+                    .with_timezone_opt(zone.clone()),
             ),
-            other => return Err(format!("results of type {other} cannot be read from PostgreSQL")),
+            other => {
+                return Err(format!(
+                    "results of type {other} cannot be read from PostgreSQL"
+                ));
+            }
         })
     }
 
@@ -192,9 +201,18 @@ impl ColumnBuilder {
             (Self::Int(b), PgValue::Int(v)) => b.append_value(v),
             (Self::Int(b), PgValue::Numeric(n)) => b.append_value(
                 n.to_scaled_i128(0)
+                    .filter(|_| n.is_integral())
                     .and_then(|v| i64::try_from(v).ok())
-                    .ok_or("the value does not fit a 64-bit integer")?,
+                    .ok_or("the value is not a 64-bit integer")?,
             ),
+            // PostgreSQL's date_part and extract answer in double precision or numeric where
+            // the plan says integer: whole values convert, anything else is an error.
+            (Self::Int(b), PgValue::Float(v)) => {
+                if v.fract() != 0.0 || v.abs() >= 9.2e18 {
+                    return Err(format!("{v} is not a 64-bit integer"));
+                }
+                b.append_value(v as i64)
+            }
             (Self::Float(b), PgValue::Float(v)) => b.append_value(v),
             (Self::Float(b), PgValue::Int(v)) => b.append_value(v as f64),
             (Self::Float(b), PgValue::Numeric(n)) => b.append_value(n.to_f64()),

@@ -120,7 +120,11 @@ impl ToSql for ArrowCell<'_> {
             DataType::Float64 => out.put_f64(value!(Float64Array)),
             DataType::Decimal128(_, scale) => {
                 let mut encoded = Vec::with_capacity(16);
-                encode_scaled(value!(Decimal128Array), u32::from(scale.unsigned_abs()), &mut encoded);
+                encode_scaled(
+                    value!(Decimal128Array),
+                    u32::from(scale.unsigned_abs()),
+                    &mut encoded,
+                );
                 out.put_slice(&encoded);
             }
             DataType::Utf8 => out.put_slice(value!(StringArray).as_bytes()),
@@ -132,13 +136,17 @@ impl ToSql for ArrowCell<'_> {
             DataType::Timestamp(unit, _) => {
                 let micros = match unit {
                     TimeUnit::Second => value!(TimestampSecondArray).saturating_mul(1_000_000),
-                    TimeUnit::Millisecond => value!(TimestampMillisecondArray).saturating_mul(1_000),
+                    TimeUnit::Millisecond => {
+                        value!(TimestampMillisecondArray).saturating_mul(1_000)
+                    }
                     TimeUnit::Microsecond => value!(TimestampMicrosecondArray),
                     TimeUnit::Nanosecond => value!(TimestampNanosecondArray) / 1_000,
                 };
                 out.put_i64(micros - EPOCH_MICROS);
             }
-            other => return Err(format!("Arrow type {other} cannot be copied to PostgreSQL").into()),
+            other => {
+                return Err(format!("Arrow type {other} cannot be copied to PostgreSQL").into());
+            }
         }
         Ok(IsNull::No)
     }
@@ -149,4 +157,3 @@ impl ToSql for ArrowCell<'_> {
 
     to_sql_checked!();
 }
-

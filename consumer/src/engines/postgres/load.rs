@@ -1,8 +1,8 @@
 //! Copies catalog tables into PostgreSQL: a typed `CREATE TABLE` and a streaming binary COPY
 //! in one transaction, so a failed load leaves the previous table (or none), never half a one.
 
-use futures::{StreamExt, pin_mut};
 use datafusion::prelude::SessionContext;
+use futures::{StreamExt, pin_mut};
 use postgres_types::Type;
 use switchyard_producer::CatalogTable;
 use tokio_postgres::Client;
@@ -30,20 +30,38 @@ pub async fn load_table(
     let mut types: Vec<Type> = Vec::with_capacity(schema.fields().len());
     for field in schema.fields() {
         let (pg_type, sql_type) = pg_column_type(field.data_type()).ok_or_else(|| {
-            failed(format!("column {} has type {} with no PostgreSQL equivalent", field.name(), field.data_type()))
+            failed(format!(
+                "column {} has type {} with no PostgreSQL equivalent",
+                field.name(),
+                field.data_type()
+            ))
         })?;
         let not_null = if field.is_nullable() { "" } else { " NOT NULL" };
-        columns.push(format!("{} {sql_type}{not_null}", quote_identifier(field.name())));
+        columns.push(format!(
+            "{} {sql_type}{not_null}",
+            quote_identifier(field.name())
+        ));
         types.push(pg_type);
     }
     let name = quote_identifier(table.name());
     let ctx = SessionContext::new();
-    let frame = ctx.read_table(table.provider()).map_err(|e| failed(e.to_string()))?;
-    let mut batches = frame.execute_stream().await.map_err(|e| failed(e.to_string()))?;
+    let frame = ctx
+        .read_table(table.provider())
+        .map_err(|e| failed(e.to_string()))?;
+    let mut batches = frame
+        .execute_stream()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
 
-    let transaction = client.transaction().await.map_err(|e| failed(pg_message(&e)))?;
+    let transaction = client
+        .transaction()
+        .await
+        .map_err(|e| failed(pg_message(&e)))?;
     transaction
-        .batch_execute(&format!("DROP TABLE IF EXISTS {name}; CREATE TABLE {name} ({})", columns.join(", ")))
+        .batch_execute(&format!(
+            "DROP TABLE IF EXISTS {name}; CREATE TABLE {name} ({})",
+            columns.join(", ")
+        ))
         .await
         .map_err(|e| failed(pg_message(&e)))?;
     let sink = transaction
@@ -57,17 +75,28 @@ pub async fn load_table(
         let batch = batch.map_err(|e| failed(e.to_string()))?;
         for row in 0..batch.num_rows() {
             let cells = RowCells::new(batch.columns(), row);
-            writer.as_mut().write_raw(cells).await.map_err(|e| failed(pg_message(&e)))?;
+            writer
+                .as_mut()
+                .write_raw(cells)
+                .await
+                .map_err(|e| failed(pg_message(&e)))?;
         }
         copied += batch.num_rows() as u64;
         progress(copied);
     }
-    writer.as_mut().finish().await.map_err(|e| failed(pg_message(&e)))?;
+    writer
+        .as_mut()
+        .finish()
+        .await
+        .map_err(|e| failed(pg_message(&e)))?;
     // Statistics now, so the planner (and the router's row estimates) see the new table.
     transaction
         .batch_execute(&format!("ANALYZE {name}"))
         .await
         .map_err(|e| failed(pg_message(&e)))?;
-    transaction.commit().await.map_err(|e| failed(pg_message(&e)))?;
+    transaction
+        .commit()
+        .await
+        .map_err(|e| failed(pg_message(&e)))?;
     Ok(copied)
 }

@@ -56,11 +56,16 @@ impl std::fmt::Debug for PostgresEngine {
 impl PostgresEngine {
     /// An engine for the server `config` names; nothing is connected until it is used, so a
     /// server that is down does not stop the others from starting.
-    pub fn new(name: &str, catalog: &Catalog, config: &PostgresConfig) -> Result<Self, EngineError> {
-        let manifest = Manifest::builtin(EngineKind::Postgres).map_err(|message| EngineError::Setup {
-            engine: name.to_string(),
-            message,
-        })?;
+    pub fn new(
+        name: &str,
+        catalog: &Catalog,
+        config: &PostgresConfig,
+    ) -> Result<Self, EngineError> {
+        let manifest =
+            Manifest::builtin(EngineKind::Postgres).map_err(|message| EngineError::Setup {
+                engine: name.to_string(),
+                message,
+            })?;
         Ok(Self {
             manifest,
             name: name.to_string(),
@@ -83,7 +88,8 @@ impl PostgresEngine {
             .query_raw(sql, std::iter::empty::<i32>())
             .await
             .map_err(|e| self.remote(pg_message(&e)))?;
-        let builder = BatchBuilder::new(&expected, BATCH_ROWS).map_err(|message| self.remote(message))?;
+        let builder =
+            BatchBuilder::new(&expected, BATCH_ROWS).map_err(|message| self.remote(message))?;
         let cancel = CancelOnDrop(client.cancel_token());
         let (sender, stream) = batch_channel(Arc::clone(&expected), cancel);
         let name = self.name.clone();

@@ -62,7 +62,9 @@ impl Numeric {
             if -4 * power > scale + 3 {
                 break;
             }
-            accumulated = accumulated.checked_mul(10_000)?.checked_add(i128::from(*digit))?;
+            accumulated = accumulated
+                .checked_mul(10_000)?
+                .checked_add(i128::from(*digit))?;
             last_power = Some(power);
         }
         let Some(last_power) = last_power else {
@@ -75,6 +77,14 @@ impl Numeric {
             accumulated / 10i128.checked_pow((-exponent) as u32)?
         };
         Some(if self.negative { -magnitude } else { magnitude })
+    }
+
+    /// Whether the value has no fractional part.
+    pub fn is_integral(&self) -> bool {
+        self.digits
+            .iter()
+            .enumerate()
+            .all(|(i, d)| *d == 0 || i32::from(self.weight) - i as i32 >= 0)
     }
 
     /// The nearest `f64`.
@@ -99,13 +109,17 @@ pub fn encode_scaled(value: i128, scale: u32, out: &mut Vec<u8>) {
     } else {
         format!("{:0width$}", magnitude % divisor, width = scale as usize)
     };
-    while integer.len() % 4 != 0 {
+    while !integer.len().is_multiple_of(4) {
         integer.insert(0, '0');
     }
-    while fraction.len() % 4 != 0 {
+    while !fraction.len().is_multiple_of(4) {
         fraction.push('0');
     }
-    let group = |chunk: &[u8]| chunk.iter().fold(0i16, |acc, b| acc * 10 + i16::from(b - b'0'));
+    let group = |chunk: &[u8]| {
+        chunk
+            .iter()
+            .fold(0i16, |acc, b| acc * 10 + i16::from(b - b'0'))
+    };
     let mut digits: Vec<i16> = integer.as_bytes().chunks(4).map(group).collect();
     let mut weight = digits.len() as i16 - 1;
     digits.extend(fraction.as_bytes().chunks(4).map(group));
@@ -152,7 +166,11 @@ mod tests {
             (i128::from(i64::MAX), 3),
             (99_999_999_999_999_999_999_999_999_999_999_999, 10),
         ] {
-            assert_eq!(round_trip(value, scale), Some(value), "{value} scale {scale}");
+            assert_eq!(
+                round_trip(value, scale),
+                Some(value),
+                "{value} scale {scale}"
+            );
         }
     }
 
@@ -161,14 +179,42 @@ mod tests {
         let mut wire = Vec::new();
         // 2.345678 at scale 6, read at scale 2 → 2.34; negative → -2.34
         encode_scaled(2_345_678, 6, &mut wire);
-        assert_eq!(Numeric::decode(&wire).ok().and_then(|n| n.to_scaled_i128(2)), Some(234));
+        assert_eq!(
+            Numeric::decode(&wire)
+                .ok()
+                .and_then(|n| n.to_scaled_i128(2)),
+            Some(234)
+        );
         wire.clear();
         encode_scaled(-2_345_678, 6, &mut wire);
-        assert_eq!(Numeric::decode(&wire).ok().and_then(|n| n.to_scaled_i128(2)), Some(-234));
+        assert_eq!(
+            Numeric::decode(&wire)
+                .ok()
+                .and_then(|n| n.to_scaled_i128(2)),
+            Some(-234)
+        );
         wire.clear();
         encode_scaled(12_345, 2, &mut wire);
-        assert_eq!(Numeric::decode(&wire).ok().and_then(|n| n.to_scaled_i128(4)), Some(1_234_500));
-        assert_eq!(Numeric::decode(&wire).ok().map(|n| n.to_f64()), Some(123.45));
+        assert_eq!(
+            Numeric::decode(&wire)
+                .ok()
+                .and_then(|n| n.to_scaled_i128(4)),
+            Some(1_234_500)
+        );
+        assert_eq!(
+            Numeric::decode(&wire).ok().map(|n| n.to_f64()),
+            Some(123.45)
+        );
+        assert_eq!(
+            Numeric::decode(&wire).ok().map(|n| n.is_integral()),
+            Some(false)
+        );
+        wire.clear();
+        encode_scaled(120_000, 4, &mut wire);
+        assert_eq!(
+            Numeric::decode(&wire).ok().map(|n| n.is_integral()),
+            Some(true)
+        );
     }
 
     #[test]
@@ -183,7 +229,12 @@ mod tests {
         for d in digits {
             wire.extend_from_slice(&d.to_be_bytes());
         }
-        assert_eq!(Numeric::decode(&wire).ok().and_then(|n| n.to_scaled_i128(6)), Some(333_333));
+        assert_eq!(
+            Numeric::decode(&wire)
+                .ok()
+                .and_then(|n| n.to_scaled_i128(6)),
+            Some(333_333)
+        );
     }
 
     #[test]
