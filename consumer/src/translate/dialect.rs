@@ -10,6 +10,7 @@ use datafusion::sql::unparser::dialect::{
 };
 
 use super::integer_division::{INTEGER_DIVIDE, mark_integer_divisions};
+use super::truncating_casts::truncate_before_integer_casts;
 
 /// An engine's SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,7 @@ impl SqlTarget {
 
     /// Plan rewrites that keep DataFusion's meaning in this dialect.
     pub(crate) fn rewrite(self, plan: LogicalPlan) -> Result<LogicalPlan> {
+        let plan = truncate_before_integer_casts(plan)?;
         match self {
             Self::DuckDb => mark_integer_divisions(plan),
             // PostgreSQL's `/` truncates on integers, as DataFusion's does.

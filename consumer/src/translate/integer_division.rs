@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::DFSchema;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
+
+use super::expression_rewrite::rewrite_expressions;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{
     BinaryExpr, ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ScalarFunctionArgs,
@@ -21,33 +23,16 @@ pub const INTEGER_DIVIDE: &str = "switchyard_integer_divide";
 /// Replaces `a / b` on two integer operands with [`INTEGER_DIVIDE`]`(a, b)`.
 pub fn mark_integer_divisions(plan: LogicalPlan) -> Result<LogicalPlan> {
     let marker = Arc::new(ScalarUDF::new_from_impl(IntegerDivide::new()));
-    plan.transform_up_with_subqueries(|node| {
-        let schema = expression_schema(&node);
-        node.map_expressions(|expr| {
-            expr.transform_up(|e| match &e {
-                Expr::BinaryExpr(BinaryExpr {
-                    left,
-                    op: Operator::Divide,
-                    right,
-                }) if is_integer(left, &schema)? && is_integer(right, &schema)? => {
-                    Ok(Transformed::yes(
-                        marker.call(vec![left.as_ref().clone(), right.as_ref().clone()]),
-                    ))
-                }
-                _ => Ok(Transformed::no(e)),
-            })
-        })
+    rewrite_expressions(plan, &|e, schema| match &e {
+        Expr::BinaryExpr(BinaryExpr {
+            left,
+            op: Operator::Divide,
+            right,
+        }) if is_integer(left, schema)? && is_integer(right, schema)? => Ok(Transformed::yes(
+            marker.call(vec![left.as_ref().clone(), right.as_ref().clone()]),
+        )),
+        _ => Ok(Transformed::no(e)),
     })
-    .map(|t| t.data)
-}
-
-/// The schema a node's expressions are written against: its input's for one input, its own
-/// (both sides) for joins.
-fn expression_schema(node: &LogicalPlan) -> Arc<DFSchema> {
-    match node.inputs().as_slice() {
-        [input] => Arc::clone(input.schema()),
-        _ => Arc::clone(node.schema()),
-    }
 }
 
 fn is_integer(expr: &Expr, schema: &DFSchema) -> Result<bool> {

@@ -3,11 +3,13 @@
 //! engine's dialect.
 
 mod dialect;
+mod expression_rewrite;
 mod integer_division;
 mod relational;
 mod tables_read;
 #[cfg(test)]
 mod tests;
+mod truncating_casts;
 
 use std::sync::Arc;
 

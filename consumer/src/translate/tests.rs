@@ -80,3 +80,19 @@ async fn the_plan_schema_travels_with_the_sql() {
         .collect();
     assert_eq!(names, ["a", "total"]);
 }
+
+#[tokio::test]
+async fn casts_from_decimals_and_floats_to_integers_truncate_explicitly() {
+    for target in [SqlTarget::DuckDb, SqlTarget::Postgres] {
+        let sql = translate(
+            target,
+            "select cast(price as bigint) as p, cast(ratio as int) as r, cast(b as bigint) as i from t",
+        )
+        .await;
+        // The scan keeps only the columns used: b is c0, price c1, ratio c2.
+        assert!(sql.contains(r#"CAST(trunc("q1"."c1") AS BIGINT)"#), "{sql}");
+        assert!(sql.contains(r#"CAST(trunc("q1"."c2") AS INTEGER)"#), "{sql}");
+        // An integer widened to another integer needs no truncation.
+        assert!(sql.contains(r#"CAST("q1"."c0" AS BIGINT)"#), "{sql}");
+    }
+}

@@ -228,6 +228,17 @@ impl ColumnBuilder {
             ),
             (Self::Text(b), PgValue::Text(v)) => b.append_value(v),
             (Self::Date(b), PgValue::Date(v)) => b.append_value(v),
+            // date ± interval is a timestamp in PostgreSQL and a date in DataFusion: midnight
+            // converts, any other time of day is an error.
+            (Self::Date(b), PgValue::Timestamp(micros)) => {
+                const DAY: i64 = 86_400_000_000;
+                if micros.rem_euclid(DAY) != 0 {
+                    return Err(format!("timestamp {micros} µs is not a whole day"));
+                }
+                b.append_value(
+                    i32::try_from(micros.div_euclid(DAY)).map_err(|_| "date out of range")?,
+                )
+            }
             (Self::Timestamp(b), PgValue::Timestamp(v)) => b.append_value(v),
             (_, value) => return Err(mismatch(&value)),
         }
