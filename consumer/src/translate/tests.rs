@@ -91,7 +91,10 @@ async fn casts_from_decimals_and_floats_to_integers_truncate_explicitly() {
         .await;
         // The scan keeps only the columns used: b is c0, price c1, ratio c2.
         assert!(sql.contains(r#"CAST(trunc("q1"."c1") AS BIGINT)"#), "{sql}");
-        assert!(sql.contains(r#"CAST(trunc("q1"."c2") AS INTEGER)"#), "{sql}");
+        assert!(
+            sql.contains(r#"CAST(trunc("q1"."c2") AS INTEGER)"#),
+            "{sql}"
+        );
         // An integer widened to another integer needs no truncation.
         assert!(sql.contains(r#"CAST("q1"."c0" AS BIGINT)"#), "{sql}");
     }
