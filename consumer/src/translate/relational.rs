@@ -19,8 +19,8 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::expr::{Exists, InSubquery};
 use datafusion::logical_expr::logical_plan::{FetchType, SkipType};
 use datafusion::logical_expr::{
-    Aggregate, Distinct, Expr, Filter, JoinType, Limit, LogicalPlan, Projection, SortExpr,
-    Subquery, TableScan,
+    Aggregate, Cast, Distinct, Expr, Filter, JoinType, LogicalPlan, Projection, SortExpr, Subquery,
+    TableScan,
 };
 use datafusion::sql::unparser::Unparser;
 
@@ -87,17 +87,13 @@ impl<'a> RelationalWriter<'a> {
             LogicalPlan::Projection(projection) => self.projection(projection),
             LogicalPlan::Filter(filter) => self.filter(filter),
             LogicalPlan::Aggregate(aggregate) => self.aggregate(aggregate),
-            LogicalPlan::Sort(sort) => {
-                let (from, alias) = self.derived(&sort.input)?;
-                let scope = Scope::one(&alias, sort.input.schema());
-                let order = self.order_by(&sort.expr, &scope)?;
-                let limit = sort
-                    .fetch
-                    .map(|n| format!(" LIMIT {n}"))
-                    .unwrap_or_default();
-                Ok(format!("SELECT * FROM {from} ORDER BY {order}{limit}"))
+            LogicalPlan::Sort(_) | LogicalPlan::Limit(_) => {
+                let (input, tail) = peel_ordering(plan)?;
+                let (from, alias) = self.derived(input)?;
+                let scope = Scope::one(&alias, input.schema());
+                let tail = self.tail(&tail, &scope)?;
+                Ok(format!("SELECT * FROM {from}{tail}"))
             }
-            LogicalPlan::Limit(limit) => self.limit(limit),
             LogicalPlan::Join(join) => self.join(join),
             LogicalPlan::SubqueryAlias(alias) => self.relation(&alias.input),
             LogicalPlan::Union(union) => {
@@ -140,10 +136,13 @@ impl<'a> RelationalWriter<'a> {
                         .iter()
                         .enumerate()
                         .map(|(i, field)| {
-                            let null = Expr::Literal(
-                                datafusion::common::ScalarValue::try_from(field.data_type())?,
-                                None,
-                            );
+                            let null = Expr::Cast(Cast::new(
+                                Box::new(Expr::Literal(
+                                    datafusion::common::ScalarValue::try_from(field.data_type())?,
+                                    None,
+                                )),
+                                field.data_type().clone(),
+                            ));
                             let sql = self.unparser.expr_to_sql(&null)?.to_string();
                             Ok(format!("{sql} AS {}", self.ident(&format!("c{i}"))))
                         })
@@ -246,11 +245,11 @@ impl<'a> RelationalWriter<'a> {
         if is_identity(projection) {
             return self.relation(&projection.input);
         }
-        // A projection over a sort (or a limit over a sort) keeps the ORDER BY in its own
-        // SELECT: an order inside a derived table is not guaranteed to survive it.
-        let (source, order_limit) = self.ordered_source(&projection.input)?;
-        let (from, alias) = self.derived(source.input)?;
-        let scope = Scope::one(&alias, source.input.schema());
+        // A projection over a sort or limit keeps the ORDER BY and LIMIT in its own SELECT:
+        // an order inside a derived table is not guaranteed to survive it.
+        let (input, tail) = peel_ordering(&projection.input)?;
+        let (from, alias) = self.derived(input)?;
+        let scope = Scope::one(&alias, input.schema());
         let items = projection
             .expr
             .iter()
@@ -263,43 +262,11 @@ impl<'a> RelationalWriter<'a> {
                 ))
             })
             .collect::<Result<Vec<_>>>()?;
-        let tail = self.order_limit(order_limit, &scope)?;
-        Ok(format!("SELECT {} FROM {from}{tail}", items.join(", ")))
-    }
-
-    fn limit(&mut self, limit: &Limit) -> Result<String> {
-        let skip = match limit.get_skip_type()? {
-            SkipType::Literal(n) => n,
-            SkipType::UnsupportedExpr => return Err(unsupported("a LIMIT with a computed OFFSET")),
-        };
-        let fetch = match limit.get_fetch_type()? {
-            FetchType::Literal(n) => n,
-            FetchType::UnsupportedExpr => return Err(unsupported("a computed LIMIT")),
-        };
-        let (source, order_limit) = self.ordered_source(&limit.input)?;
-        let (from, alias) = self.derived(source.input)?;
-        let scope = Scope::one(&alias, source.input.schema());
-        let mut tail = self.order_limit(order_limit, &scope)?;
-        if let Some(fetch) = fetch {
-            tail.push_str(&format!(" LIMIT {fetch}"));
-        }
-        if skip > 0 {
-            tail.push_str(&format!(" OFFSET {skip}"));
-        }
-        // A sort's own fetch and this limit both apply: nest when both are present.
-        if matches!(order_limit, Some(OrderLimit { fetch: Some(_), .. })) {
-            let inner = self.relation(&limit.input)?;
-            let alias = self.alias();
-            let mut sql = format!("SELECT * FROM ({inner}) AS {}", self.ident(&alias));
-            if let Some(fetch) = fetch {
-                sql.push_str(&format!(" LIMIT {fetch}"));
-            }
-            if skip > 0 {
-                sql.push_str(&format!(" OFFSET {skip}"));
-            }
-            return Ok(sql);
-        }
-        Ok(format!("SELECT * FROM {from}{tail}"))
+        let tail = self.tail(&tail, &scope)?;
+        Ok(format!(
+            "SELECT {} FROM {from}{tail}",
+            self.select_list(items)
+        ))
     }
 
     fn filter(&mut self, filter: &Filter) -> Result<String> {
@@ -319,10 +286,20 @@ impl<'a> RelationalWriter<'a> {
         }
         let (from, alias) = self.derived(&aggregate.input)?;
         let scope = Scope::one(&alias, aggregate.input.schema());
+        // A constant key is cast, so a bare integer is not read as a select-list position.
         let groups = aggregate
             .group_expr
             .iter()
-            .map(|e| self.expr(e, &scope))
+            .map(|e| match strip_alias(e) {
+                Expr::Literal(value, _) => {
+                    let data_type = value.data_type();
+                    self.expr(
+                        &Expr::Cast(Cast::new(Box::new(e.clone()), data_type)),
+                        &scope,
+                    )
+                }
+                _ => self.expr(e, &scope),
+            })
             .collect::<Result<Vec<_>>>()?;
         let aggregates = aggregate
             .aggr_expr
@@ -335,11 +312,7 @@ impl<'a> RelationalWriter<'a> {
             .enumerate()
             .map(|(i, sql)| format!("{sql} AS {}", self.ident(&format!("c{i}"))))
             .collect::<Vec<_>>();
-        let select = if items.is_empty() {
-            format!("1 AS {}", self.ident("__one"))
-        } else {
-            items.join(", ")
-        };
+        let select = self.select_list(items);
         let group_by = if groups.is_empty() {
             String::new()
         } else {
@@ -397,7 +370,7 @@ impl<'a> RelationalWriter<'a> {
         let both = |writer: &Self| {
             let mut all = columns(writer, &left_alias, left_width, 0);
             all.extend(columns(writer, &right_alias, right_width, left_width));
-            all.join(", ")
+            writer.select_list(all)
         };
         Ok(match join.join_type {
             JoinType::Inner | JoinType::Left | JoinType::Right | JoinType::Full => {
@@ -429,7 +402,7 @@ impl<'a> RelationalWriter<'a> {
                 let key = self.expr(key, &scope)?;
                 format!(
                     "SELECT {} FROM {left_from} WHERE {probe} {not}IN (SELECT {key} FROM {right_from}{filter})",
-                    columns(self, &left_alias, left_width, 0).join(", "),
+                    self.select_list(columns(self, &left_alias, left_width, 0)),
                 )
             }
             JoinType::LeftSemi | JoinType::LeftAnti => {
@@ -440,7 +413,7 @@ impl<'a> RelationalWriter<'a> {
                 };
                 format!(
                     "SELECT {} FROM {left_from} WHERE {not}EXISTS (SELECT 1 FROM {right_from} WHERE {condition})",
-                    columns(self, &left_alias, left_width, 0).join(", ")
+                    self.select_list(columns(self, &left_alias, left_width, 0))
                 )
             }
             JoinType::RightSemi | JoinType::RightAnti => {
@@ -451,7 +424,7 @@ impl<'a> RelationalWriter<'a> {
                 };
                 format!(
                     "SELECT {} FROM {right_from} WHERE {not}EXISTS (SELECT 1 FROM {left_from} WHERE {condition})",
-                    columns(self, &right_alias, right_width, 0).join(", ")
+                    self.select_list(columns(self, &right_alias, right_width, 0))
                 )
             }
             JoinType::LeftMark => {
@@ -466,41 +439,38 @@ impl<'a> RelationalWriter<'a> {
         })
     }
 
-    /// Peels a sort (or a limit over a sort) off `input`: the relation to select from and the
-    /// ordering to apply in the same `SELECT`.
-    fn ordered_source<'p>(
-        &self,
-        input: &'p LogicalPlan,
-    ) -> Result<(Source<'p>, Option<OrderLimit<'p>>)> {
-        Ok(match input {
-            LogicalPlan::Sort(sort) => (
-                Source { input: &sort.input },
-                Some(OrderLimit {
-                    order: &sort.expr,
-                    fetch: sort.fetch,
-                }),
-            ),
-            other => (Source { input: other }, None),
-        })
+    /// `ORDER BY ... LIMIT ... OFFSET ...` for an ordering peeled off the input.
+    fn tail(&mut self, tail: &Ordering<'_>, scope: &Scope<'_>) -> Result<String> {
+        let mut sql = String::new();
+        if let Some(order) = tail.order {
+            let keys = self.order_by(order, scope)?;
+            if !keys.is_empty() {
+                sql.push_str(&format!(" ORDER BY {keys}"));
+            }
+        }
+        if let Some(fetch) = tail.fetch {
+            sql.push_str(&format!(" LIMIT {fetch}"));
+        }
+        if tail.skip > 0 {
+            sql.push_str(&format!(" OFFSET {}", tail.skip));
+        }
+        Ok(sql)
     }
 
-    fn order_limit(
-        &mut self,
-        order_limit: Option<OrderLimit<'_>>,
-        scope: &Scope<'_>,
-    ) -> Result<String> {
-        let Some(order_limit) = order_limit else {
-            return Ok(String::new());
-        };
-        let mut tail = format!(" ORDER BY {}", self.order_by(order_limit.order, scope)?);
-        if let Some(fetch) = order_limit.fetch {
-            tail.push_str(&format!(" LIMIT {fetch}"));
+    /// Items of a select list; a `SELECT` must select something, so an empty list selects a
+    /// constant that no parent reads.
+    fn select_list(&self, items: Vec<String>) -> String {
+        if items.is_empty() {
+            format!("1 AS {}", self.ident("__one"))
+        } else {
+            items.join(", ")
         }
-        Ok(tail)
     }
 
     fn order_by(&mut self, keys: &[SortExpr], scope: &Scope<'_>) -> Result<String> {
+        // A constant key orders nothing, and a bare integer would be read as a position.
         keys.iter()
+            .filter(|key| !matches!(key.expr, Expr::Literal(_, _)))
             .map(|key| {
                 let direction = if key.asc { "ASC" } else { "DESC" };
                 let nulls = if key.nulls_first {
@@ -524,6 +494,16 @@ impl<'a> RelationalWriter<'a> {
             .clone()
             .transform_up(|e| match e {
                 Expr::Column(column) => Ok(Transformed::yes(Expr::Column(scope.resolve(&column)?))),
+                // A bare NULL is text to PostgreSQL in a derived table: say its type.
+                Expr::Literal(value, metadata)
+                    if value.is_null() && !value.data_type().is_null() =>
+                {
+                    let data_type = value.data_type();
+                    Ok(Transformed::yes(Expr::Cast(Cast::new(
+                        Box::new(Expr::Literal(value, metadata)),
+                        data_type,
+                    ))))
+                }
                 Expr::OuterReferenceColumn(_, column) => Err(unsupported(format!(
                     "a correlated reference to {column} (plans are decorrelated before translation)"
                 ))),
@@ -594,16 +574,69 @@ impl<'a> RelationalWriter<'a> {
     }
 }
 
-/// The relation a `SELECT` reads.
-struct Source<'p> {
-    input: &'p LogicalPlan,
+/// An ordering, fetch and offset peeled off a relation, applied in the `SELECT` above it.
+struct Ordering<'p> {
+    order: Option<&'p [SortExpr]>,
+    fetch: Option<usize>,
+    skip: usize,
 }
 
-/// An ordering (and its fetch) applied in the `SELECT` above it.
-#[derive(Clone, Copy)]
-struct OrderLimit<'p> {
-    order: &'p [SortExpr],
-    fetch: Option<usize>,
+/// Splits a `Sort`, a `Limit`, or a `Limit` over a `Sort` off `plan`: the relation underneath
+/// and what to apply to it in one `SELECT` (an order in a derived table is not guaranteed to
+/// survive, so it must be in the same `SELECT` as the limit and the projection).
+fn peel_ordering(plan: &LogicalPlan) -> Result<(&LogicalPlan, Ordering<'_>)> {
+    let none = Ordering {
+        order: None,
+        fetch: None,
+        skip: 0,
+    };
+    Ok(match plan {
+        LogicalPlan::Sort(sort) => (
+            sort.input.as_ref(),
+            Ordering {
+                order: Some(&sort.expr),
+                fetch: sort.fetch,
+                skip: 0,
+            },
+        ),
+        LogicalPlan::Limit(limit) => {
+            let skip = match limit.get_skip_type()? {
+                SkipType::Literal(n) => n,
+                SkipType::UnsupportedExpr => return Err(unsupported("a computed OFFSET")),
+            };
+            let fetch = match limit.get_fetch_type()? {
+                FetchType::Literal(n) => n,
+                FetchType::UnsupportedExpr => return Err(unsupported("a computed LIMIT")),
+            };
+            match limit.input.as_ref() {
+                // The sort keeps its first `sort.fetch` rows, then the limit skips and takes.
+                LogicalPlan::Sort(sort) => {
+                    let after_sort = sort.fetch.map(|f| f.saturating_sub(skip));
+                    let fetch = match (after_sort, fetch) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    (
+                        sort.input.as_ref(),
+                        Ordering {
+                            order: Some(&sort.expr),
+                            fetch,
+                            skip,
+                        },
+                    )
+                }
+                other => (
+                    other,
+                    Ordering {
+                        order: None,
+                        fetch,
+                        skip,
+                    },
+                ),
+            }
+        }
+        other => (other, none),
+    })
 }
 
 impl<'s> Scope<'s> {

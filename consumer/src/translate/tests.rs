@@ -99,3 +99,28 @@ async fn casts_from_decimals_and_floats_to_integers_truncate_explicitly() {
         assert!(sql.contains(r#"CAST("q1"."c0" AS BIGINT)"#), "{sql}");
     }
 }
+
+#[tokio::test]
+async fn an_offset_over_a_sort_stays_in_one_ordered_select() {
+    for target in [SqlTarget::DuckDb, SqlTarget::Postgres] {
+        let sql = translate(target, "select a from t order by b limit 10 offset 5").await;
+        assert_eq!(sql.matches("ORDER BY").count(), 1, "{sql}");
+        // The ORDER BY, LIMIT and OFFSET share the outermost SELECT.
+        let tail = &sql[sql.rfind(") AS").unwrap_or(0)..];
+        assert!(
+            tail.contains("ORDER BY") && tail.contains("LIMIT 10 OFFSET 5"),
+            "{sql}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn nulls_are_typed_and_constant_keys_are_not_positions() {
+    let sql = translate(
+        SqlTarget::Postgres,
+        "select 2 as k, count(*) as n, cast(null as bigint) as z from t group by 1",
+    )
+    .await;
+    assert!(!sql.contains("GROUP BY 2"), "{sql}");
+    assert!(sql.contains("CAST(NULL AS BIGINT)"), "{sql}");
+}

@@ -316,12 +316,24 @@ impl Engine for DuckDbEngine {
                 }
             })?;
             let quoted = quote_identifier(name);
+            let table_name = name.clone();
             let connection = self.query_connection()?;
             let engine = self.name.clone();
             let rows = tokio::task::spawn_blocking(move || {
                 // One transaction: the old table stays until the new one is complete.
+                // DROP VIEW errors when the name is a table (a reload), so look first.
+                let is_view: i64 = connection.query_row(
+                    "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT internal",
+                    [&table_name],
+                    |row| row.get(0),
+                )?;
+                let drop_view = if is_view > 0 {
+                    format!("DROP VIEW {quoted};")
+                } else {
+                    String::new()
+                };
                 connection.execute_batch(&format!(
-                    "BEGIN; DROP VIEW IF EXISTS {quoted}; \
+                    "BEGIN; {drop_view} \
                      CREATE OR REPLACE TABLE {quoted} AS SELECT * FROM {reader}; COMMIT;"
                 ))?;
                 connection.query_row(&format!("SELECT count(*) FROM {quoted}"), [], |row| {

@@ -221,10 +221,11 @@ impl ColumnBuilder {
                     .ok_or("the value does not fit a 128-bit decimal")?,
             ),
             (Self::Decimal(b, _, scale), PgValue::Int(v)) => b.append_value(
-                10i128
-                    .checked_pow(u32::from(scale.unsigned_abs()))
+                u32::try_from(*scale)
+                    .ok()
+                    .and_then(|scale| 10i128.checked_pow(scale))
                     .and_then(|factor| i128::from(v).checked_mul(factor))
-                    .ok_or("the value does not fit a 128-bit decimal")?,
+                    .ok_or("the value does not fit the decimal type")?,
             ),
             (Self::Text(b), PgValue::Text(v)) => b.append_value(v),
             (Self::Date(b), PgValue::Date(v)) => b.append_value(v),

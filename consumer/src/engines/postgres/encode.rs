@@ -132,17 +132,27 @@ impl ToSql for ArrowCell<'_> {
             DataType::Utf8View => out.put_slice(value!(StringViewArray).as_bytes()),
             DataType::Binary => out.put_slice(value!(BinaryArray)),
             DataType::LargeBinary => out.put_slice(value!(LargeBinaryArray)),
-            DataType::Date32 => out.put_i32(value!(Date32Array) - EPOCH_DAYS),
+            DataType::Date32 => out.put_i32(
+                value!(Date32Array)
+                    .checked_sub(EPOCH_DAYS)
+                    .ok_or("date out of PostgreSQL's range")?,
+            ),
             DataType::Timestamp(unit, _) => {
                 let micros = match unit {
-                    TimeUnit::Second => value!(TimestampSecondArray).saturating_mul(1_000_000),
-                    TimeUnit::Millisecond => {
-                        value!(TimestampMillisecondArray).saturating_mul(1_000)
-                    }
+                    TimeUnit::Second => value!(TimestampSecondArray)
+                        .checked_mul(1_000_000)
+                        .ok_or("timestamp out of range")?,
+                    TimeUnit::Millisecond => value!(TimestampMillisecondArray)
+                        .checked_mul(1_000)
+                        .ok_or("timestamp out of range")?,
                     TimeUnit::Microsecond => value!(TimestampMicrosecondArray),
                     TimeUnit::Nanosecond => value!(TimestampNanosecondArray) / 1_000,
                 };
-                out.put_i64(micros - EPOCH_MICROS);
+                out.put_i64(
+                    micros
+                        .checked_sub(EPOCH_MICROS)
+                        .ok_or("timestamp out of PostgreSQL's range")?,
+                );
             }
             other => {
                 return Err(format!("Arrow type {other} cannot be copied to PostgreSQL").into());

@@ -87,15 +87,19 @@ impl Numeric {
             .all(|(i, d)| *d == 0 || i32::from(self.weight) - i as i32 >= 0)
     }
 
-    /// The nearest `f64`.
+    /// The nearest `f64` (through the decimal text, which Rust parses correctly rounded).
     pub fn to_f64(&self) -> f64 {
-        let value: f64 = self
-            .digits
-            .iter()
-            .enumerate()
-            .map(|(i, d)| f64::from(*d) * 10_000f64.powi(i32::from(self.weight) - i as i32))
-            .sum();
-        if self.negative { -value } else { value }
+        let mut text = String::with_capacity(8 + 4 * self.digits.len());
+        if self.negative {
+            text.push('-');
+        }
+        text.push_str("0.");
+        for digit in &self.digits {
+            text.push_str(&format!("{digit:04}"));
+        }
+        // 0.d1d2... is the value divided by 10000^(weight + 1).
+        text.push_str(&format!("e{}", 4 * (i32::from(self.weight) + 1)));
+        text.parse().unwrap_or(f64::NAN)
     }
 }
 
