@@ -251,7 +251,13 @@ fn datagen_and_demo() {
         .success()
         .stdout(predicate::str::contains("TPC-H q1"))
         .stdout(predicate::str::contains("TPC-H q4"))
-        .stdout(predicate::str::contains("1-URGENT"));
+        .stdout(predicate::str::contains("1-URGENT"))
+        // Every demo query also ran on DuckDB and agreed with DataFusion.
+        .stdout(predicate::str::contains("DIFFERENT").not())
+        .stdout(predicate::function(|out: &str| {
+            out.matches("on DuckDB (translated to its SQL)").count() == 4
+                && out.matches("the same rows as DataFusion").count() == 4
+        }));
 }
 
 #[test]

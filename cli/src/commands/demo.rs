@@ -5,7 +5,10 @@ use std::time::Instant;
 use anyhow::Result;
 use datafusion::physical_plan::common::collect;
 use switchyard_conformance::corpus::tpch_query;
-use switchyard_conformance::ensure_tpch;
+use switchyard_conformance::{
+    DEFAULT_RELATIVE_TOLERANCE, compare_results, ensure_tpch, plan_is_ordered,
+};
+use switchyard_consumer::{DuckDbConfig, DuckDbEngine, Engine};
 use switchyard_producer::{PlanFormat, SqlDialect, ValidatedPlan, encode_plan};
 use switchyard_router::{Config, Switchyard};
 
@@ -41,8 +44,15 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let config = ensure_tpch(args.scale, &data, &|p| bars.update(p))?;
     bars.finish();
     let switchyard = Switchyard::open(Config::load(&config)?).await?;
+    // The same plans also go to DuckDB, embedded too, through SQL translation.
+    let duckdb = DuckDbEngine::new(
+        "duckdb",
+        switchyard.catalog(),
+        &DuckDbConfig::default(),
+        &switchyard.config().base_dir,
+    )?;
     println!(
-        "Switchyard demo: TPC-H data in {} ({} tables), engine: embedded DataFusion\n",
+        "Switchyard demo: TPC-H data in {} ({} tables), engines: embedded DataFusion, then DuckDB\n",
         data.display(),
         switchyard.catalog().len()
     );
@@ -69,7 +79,25 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             engine.name(),
             ran_in.as_secs_f64() * 1000.0
         );
-        println!("{}\n", format_rows(&batches, 5)?);
+        println!("{}", format_rows(&batches, 5)?);
+
+        let duck_started = Instant::now();
+        let duck_batches = collect(duckdb.execute(&validated).await?).await?;
+        let duck_in = duck_started.elapsed();
+        let (logical, _) = switchyard
+            .producer()
+            .sql_to_logical(&sql, SqlDialect::Generic)
+            .await?;
+        let ordered = plan_is_ordered(&logical);
+        let agreement =
+            match compare_results(&batches, &duck_batches, ordered, DEFAULT_RELATIVE_TOLERANCE) {
+                Ok(()) => "the same rows as DataFusion".to_string(),
+                Err(difference) => format!("DIFFERENT rows from DataFusion: {difference}"),
+            };
+        println!(
+            "  the same plan on DuckDB (translated to its SQL): {:.1} ms, {agreement}\n",
+            duck_in.as_secs_f64() * 1000.0
+        );
     }
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
