@@ -105,6 +105,26 @@ const CASES: &[(&str, &str)] = &[
         "ordered with nulls and a limit with an offset",
         "select id, qty from t order by qty desc nulls last, id limit 4 offset 1",
     ),
+    (
+        "an offset over a sort, projected",
+        "select id * 10 as tens from (select id, qty from t order by id desc limit 4) s order by tens limit 2 offset 1",
+    ),
+    (
+        "a join that keeps no columns",
+        "select count(*) as n from t a, t b",
+    ),
+    (
+        "an aggregate over nothing",
+        "select sum(price) as total, count(*) as n from t where 1 = 0",
+    ),
+    (
+        "integer division inside a correlated EXISTS",
+        "select id from t a where exists (select 1 from t b where b.qty / 2 > a.id and b.id <> a.id)",
+    ),
+    (
+        "window functions",
+        "select id, row_number() over (partition by name order by id) as rn, sum(qty) over (order by id rows between 1 preceding and current row) as running, rank() over (order by price desc nulls last) as price_rank from t",
+    ),
 ];
 
 async fn write_table(dir: &Path) {

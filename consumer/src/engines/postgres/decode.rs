@@ -162,7 +162,9 @@ impl ColumnBuilder {
             | DataType::Int64
             | DataType::UInt8
             | DataType::UInt16
-            | DataType::UInt32 => Self::Int(Int64Builder::with_capacity(capacity)),
+            | DataType::UInt32
+            // Built as signed and cast by `conform_batch`, which refuses negatives.
+            | DataType::UInt64 => Self::Int(Int64Builder::with_capacity(capacity)),
             DataType::Float16 | DataType::Float32 | DataType::Float64 => {
                 Self::Float(Float64Builder::with_capacity(capacity))
             }
