@@ -117,3 +117,41 @@ fn postgres_load_records_tables_and_a_stopped_server_shows_in_engines() {
         "engine pg is unreachable",
     );
 }
+
+#[test]
+fn duckdb_with_a_database_file_loads_and_reloads_tables() {
+    let fixture = Fixture::new();
+    with_engines(
+        &fixture,
+        "  duckfile: { kind: duckdb, database: local.duckdb, threads: 1 }\n",
+    );
+    for _ in 0..2 {
+        let output = fixture
+            .switchyard()
+            .args(["load", "--engine", "duckfile"])
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("cities: 4 rows") && stderr.contains("countries: 2 rows"),
+            "{stderr}"
+        );
+    }
+    let config = std::fs::read_to_string(fixture.config()).expect("config");
+    assert!(
+        config.contains("- cities") && config.contains("- countries"),
+        "{config}"
+    );
+    // The loaded copy answers, not a view over the CSV: change the file and the answer stays.
+    std::fs::write(
+        fixture.path("cities.csv"),
+        "id,name,country_id,population\n9,Nowhere,1,1\n",
+    )
+    .expect("write");
+    let rows = stdout_of(
+        &fixture,
+        &["run", "--engine", "duckfile", "--sql", BIG_CITIES],
+    );
+    assert!(rows.contains("Lyon") && rows.contains("Paris"), "{rows}");
+}

@@ -167,3 +167,31 @@ impl ToSql for ArrowCell<'_> {
 
     to_sql_checked!();
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{Date32Array, TimestampSecondArray};
+
+    use super::*;
+
+    fn encode(array: &dyn Array) -> Result<IsNull, BoxError> {
+        ArrowCell { array, row: 0 }.to_sql(&Type::DATE, &mut BytesMut::new())
+    }
+
+    #[test]
+    fn dates_and_timestamps_out_of_range_are_errors_not_wrapped_values() {
+        assert!(encode(&Date32Array::from(vec![i32::MIN])).is_err());
+        assert!(encode(&TimestampSecondArray::from(vec![i64::MAX])).is_err());
+        let fine: ArrayRef = Arc::new(Date32Array::from(vec![10_957]));
+        let mut out = BytesMut::new();
+        let written = ArrowCell {
+            array: fine.as_ref(),
+            row: 0,
+        }
+        .to_sql(&Type::DATE, &mut out);
+        assert!(matches!(written, Ok(IsNull::No)));
+        assert_eq!(out.as_ref(), &0i32.to_be_bytes());
+    }
+}
