@@ -11,6 +11,7 @@ pub mod error;
 pub mod manifest;
 mod record_stream;
 pub mod registry;
+mod resident_tables;
 pub mod result_file;
 pub mod sql_text;
 pub mod substrait_to_logical;

@@ -93,6 +93,14 @@ impl Manifest {
         serde_yaml::from_str(text).map_err(|e| format!("the built-in {kind} manifest: {e}"))
     }
 
+    /// The manifest compiled in for `kind`, for the engine named `engine`.
+    pub fn for_engine(engine: &str, kind: EngineKind) -> Result<Self, crate::error::EngineError> {
+        Self::builtin(kind).map_err(|message| crate::error::EngineError::Setup {
+            engine: engine.to_string(),
+            message,
+        })
+    }
+
     /// The known failure of query `query` of `suite`, if any.
     pub fn unsupported_query(&self, suite: &str, query: &str) -> Option<&UnsupportedQuery> {
         self.metadata

@@ -59,11 +59,7 @@ impl DataFusionEngine {
                 engine: name.to_string(),
                 message: e.to_string(),
             })?;
-        let manifest =
-            Manifest::builtin(EngineKind::DataFusion).map_err(|message| EngineError::Setup {
-                engine: name.to_string(),
-                message,
-            })?;
+        let manifest = Manifest::for_engine(name, EngineKind::DataFusion)?;
         Ok(Self {
             manifest,
             name: name.to_string(),

@@ -6,7 +6,7 @@ mod views;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use arrow::datatypes::SchemaRef;
 use async_trait::async_trait;
@@ -25,6 +25,7 @@ use crate::engine::{Engine, EngineKind, Health, LoadProgress};
 use crate::error::EngineError;
 use crate::manifest::Manifest;
 use crate::record_stream::{BatchSender, OnDrop, batch_channel};
+use crate::resident_tables::{ResidentTables, catalog_table};
 use crate::sql_text::{quote_identifier, quote_literal};
 use crate::translate::{SqlTarget, SqlTranslator, Translation};
 
@@ -39,7 +40,7 @@ pub struct DuckDbEngine {
     /// Whether the database is a file (tables can be loaded into it).
     persistent: bool,
     /// Tables loaded into the database (configured, plus loaded since start).
-    loaded: RwLock<Vec<String>>,
+    loaded: ResidentTables,
     manifest: Manifest,
 }
 
@@ -94,11 +95,7 @@ impl DuckDbEngine {
                 }
             }
         }
-        let manifest =
-            Manifest::builtin(EngineKind::DuckDb).map_err(|message| EngineError::Setup {
-                engine: name.to_string(),
-                message,
-            })?;
+        let manifest = Manifest::for_engine(name, EngineKind::DuckDb)?;
         Ok(Self {
             manifest,
             name: name.to_string(),
@@ -106,7 +103,7 @@ impl DuckDbEngine {
             translator: SqlTranslator::new(name, SqlTarget::DuckDb, catalog)?,
             unreadable,
             persistent: config.database.is_some(),
-            loaded: RwLock::new(config.tables.clone()),
+            loaded: ResidentTables::new(&config.tables),
         })
     }
 
@@ -280,7 +277,7 @@ impl Engine for DuckDbEngine {
     }
 
     fn resident_tables(&self) -> Vec<String> {
-        self.loaded.read().map(|t| t.clone()).unwrap_or_default()
+        self.loaded.list()
     }
 
     async fn load(
@@ -299,10 +296,7 @@ impl Engine for DuckDbEngine {
         }
         let mut loaded = Vec::with_capacity(tables.len());
         for name in tables {
-            let table = catalog.table(name).ok_or_else(|| EngineError::Setup {
-                engine: self.name.clone(),
-                message: format!("no table {name} in the catalog"),
-            })?;
+            let table = catalog_table(&self.name, catalog, name)?;
             let source = table
                 .file_source()
                 .ok_or_else(|| EngineError::Unsupported {
@@ -351,11 +345,7 @@ impl Engine for DuckDbEngine {
             })?;
             let rows = rows.max(0) as u64;
             progress(name, rows);
-            if let Ok(mut resident) = self.loaded.write()
-                && !resident.contains(name)
-            {
-                resident.push(name.clone());
-            }
+            self.loaded.add(name);
             loaded.push((name.clone(), rows));
         }
         Ok(loaded)

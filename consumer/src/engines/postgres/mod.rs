@@ -8,7 +8,7 @@ mod encode;
 mod load;
 mod numeric;
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
 use async_trait::async_trait;
@@ -28,6 +28,7 @@ use crate::engine::{Engine, EngineKind, Health, LoadProgress};
 use crate::error::EngineError;
 use crate::manifest::Manifest;
 use crate::record_stream::{BatchSender, OnDrop, batch_channel};
+use crate::resident_tables::{ResidentTables, catalog_table};
 use crate::translate::{SqlTarget, SqlTranslator, Translation};
 
 /// Rows per Arrow batch built from PostgreSQL rows.
@@ -38,7 +39,7 @@ pub struct PostgresEngine {
     name: String,
     config: PostgresConfig,
     /// The configured resident tables plus those loaded since start.
-    tables: RwLock<Vec<String>>,
+    tables: ResidentTables,
     parsed: tokio_postgres::Config,
     translator: SqlTranslator,
     manifest: Manifest,
@@ -61,17 +62,13 @@ impl PostgresEngine {
         catalog: &Catalog,
         config: &PostgresConfig,
     ) -> Result<Self, EngineError> {
-        let manifest =
-            Manifest::builtin(EngineKind::Postgres).map_err(|message| EngineError::Setup {
-                engine: name.to_string(),
-                message,
-            })?;
+        let manifest = Manifest::for_engine(name, EngineKind::Postgres)?;
         Ok(Self {
             manifest,
             name: name.to_string(),
             parsed: parse_url(name, config)?,
             config: config.clone(),
-            tables: RwLock::new(config.tables.clone()),
+            tables: ResidentTables::new(&config.tables),
             translator: SqlTranslator::new(name, SqlTarget::Postgres, catalog)?,
         })
     }
@@ -219,7 +216,7 @@ impl Engine for PostgresEngine {
     }
 
     fn resident_tables(&self) -> Vec<String> {
-        self.tables.read().map(|t| t.clone()).unwrap_or_default()
+        self.tables.list()
     }
 
     async fn load(
@@ -231,17 +228,10 @@ impl Engine for PostgresEngine {
         let mut client = connect(&self.name, &self.parsed, &self.config).await?;
         let mut loaded = Vec::with_capacity(tables.len());
         for name in tables {
-            let table = catalog.table(name).ok_or_else(|| EngineError::Setup {
-                engine: self.name.clone(),
-                message: format!("no table {name} in the catalog"),
-            })?;
+            let table = catalog_table(&self.name, catalog, name)?;
             let report = |rows: u64| progress(name, rows);
             let rows = load::load_table(&self.name, &mut client, table, &report).await?;
-            if let Ok(mut resident) = self.tables.write()
-                && !resident.contains(name)
-            {
-                resident.push(name.clone());
-            }
+            self.tables.add(name);
             loaded.push((name.clone(), rows));
         }
         Ok(loaded)
