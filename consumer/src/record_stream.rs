@@ -24,10 +24,6 @@ pub trait OnDrop: Send + 'static {
     fn reader_gone(&mut self);
 }
 
-impl OnDrop for () {
-    fn reader_gone(&mut self) {}
-}
-
 /// A channel whose receiving end is a DataFusion record batch stream with `schema`; when the
 /// stream is dropped, `on_drop` runs.
 pub fn batch_channel(

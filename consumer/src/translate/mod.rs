@@ -70,11 +70,6 @@ impl SqlTranslator {
         })
     }
 
-    /// The dialect this translator writes.
-    pub fn target(&self) -> SqlTarget {
-        self.target
-    }
-
     /// Translates a Substrait plan.
     pub async fn translate(&self, plan: &ValidatedPlan) -> Result<Translation, EngineError> {
         let logical = substrait_to_logical(&self.engine, &self.ctx.state(), plan).await?;

@@ -17,7 +17,7 @@ use switchyard_producer::{Catalog, ValidatedPlan};
 use tokio::sync::oneshot;
 
 pub use config::DuckDbConfig;
-pub use views::{duckdb_type, reader_sql};
+use views::reader_sql;
 
 use crate::conform::conform_batch;
 use crate::duckdb_arrow_bridge::into_datafusion_batch;

@@ -19,7 +19,6 @@ use switchyard_producer::{Catalog, ValidatedPlan};
 use tokio_postgres::{CancelToken, NoTls, RowStream};
 
 pub use config::{DEFAULT_CONNECT_TIMEOUT, PostgresConfig};
-pub use encode::pg_column_type;
 
 use self::connect::{connect, parse_url, pg_message};
 use self::decode::BatchBuilder;
