@@ -38,6 +38,12 @@ pub enum Command {
     /// Copy catalog tables into an engine (PostgreSQL, or DuckDB with a database file) and
     /// record in the configuration that they live there.
     Load(LoadArgs),
+    /// Print what a plan needs: relations, functions with argument types, types, tables.
+    Features(FeaturesArgs),
+    /// Print where a plan would run and why: each engine's verdict and estimated cost.
+    Explain(ExplainArgs),
+    /// Measure each engine's cost profile with micro-queries and write it to the configuration.
+    Calibrate(CalibrateArgs),
     /// Generate TPC-H sample data if missing, compile a few queries, and run them.
     Demo(DemoArgs),
     /// Measure Switchyard's overheads.
@@ -121,14 +127,54 @@ pub struct LoadArgs {
     pub tables: Vec<String>,
 }
 
+/// `switchyard features`.
+#[derive(Debug, Args)]
+pub struct FeaturesArgs {
+    #[command(flatten)]
+    pub input: PlanInput,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `switchyard explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: PlanInput,
+    /// Explain as if `--engine NAME` were given to `run`.
+    #[arg(long)]
+    pub engine: Option<String>,
+    /// Print JSON (`chosen`, `reason`, `candidates`, ...) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `switchyard calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Only these engines (comma separated; default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub engines: Vec<String>,
+    /// Runs of each micro-query; the median counts.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Print the profiles without writing them to the configuration.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// `switchyard run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub input: PlanInput,
-    /// The engine to run on (default: the embedded DataFusion engine).
+    /// The engine to run on (default: the one the router chooses; `switchyard explain` says why).
     #[arg(long)]
     pub engine: Option<String>,
+    /// Print the routing decision (the engines tried) after the result.
+    #[arg(long)]
+    pub explain: bool,
     /// Write the result to this file; its extension names the format (.csv, .json, .parquet, .arrow).
     #[arg(long)]
     pub output: Option<PathBuf>,

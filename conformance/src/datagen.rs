@@ -234,8 +234,12 @@ fn write_config(out_dir: &Path, scale: f64) -> Result<PathBuf, DatagenError> {
         path: path.clone(),
         message,
     };
-    let text =
-        Config::to_yaml(&ConfigFile { tables, engines }).map_err(|e| error(e.to_string()))?;
+    let text = Config::to_yaml(&ConfigFile {
+        tables,
+        engines,
+        ..ConfigFile::default()
+    })
+    .map_err(|e| error(e.to_string()))?;
     let header =
         "# Written by `switchyard datagen tpch`: the TPC-H tables, relative to this file.\n";
     std::fs::write(&path, format!("{header}{text}")).map_err(|e| error(e.to_string()))?;

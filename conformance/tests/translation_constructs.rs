@@ -178,6 +178,7 @@ async fn translated_constructs_match_datafusion_on_duckdb_and_postgres() {
                 }),
             ),
         ]),
+        ..ConfigFile::default()
     };
     let switchyard = Switchyard::open(Config::from_file(file, dir.path(), "constructs"))
         .await

@@ -24,7 +24,7 @@ pub use engines::datafusion::{DataFusionConfig, DataFusionEngine};
 pub use engines::duckdb::{DuckDbConfig, DuckDbEngine};
 pub use engines::postgres::{PostgresConfig, PostgresEngine};
 pub use error::EngineError;
-pub use manifest::Manifest;
+pub use manifest::{FunctionSupport, Manifest};
 pub use registry::EngineRegistry;
 pub use result_file::{ResultFormat, write_result_file};
 pub use translate::{SqlTarget, SqlTranslator, Translation};

@@ -11,8 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineKind;
 
+/// The dependency alias of functions listed from an engine's own registry.
+pub const REGISTRY_ALIAS: &str = "registry";
+/// A dependency URN that matches functions from any extension.
+pub const ANY_URN: &str = "*";
+
 /// One engine kind's manifest.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The dialect's name.
     #[serde(default)]
@@ -26,6 +32,9 @@ pub struct Manifest {
     /// Relations the engine supports (all when empty), as the dialect format writes them.
     #[serde(default)]
     pub supported_relations: Vec<serde_yaml::Value>,
+    /// Expressions the engine supports (all when empty), as the dialect format writes them.
+    #[serde(default)]
+    pub supported_expressions: Vec<serde_yaml::Value>,
     /// Scalar functions.
     #[serde(default)]
     pub supported_scalar_functions: Vec<FunctionSupport>,
@@ -42,6 +51,7 @@ pub struct Manifest {
 
 /// A function entry of the dialect format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FunctionSupport {
     /// The alias (in `dependencies`) of the extension that defines the function.
     pub source: String,
@@ -50,6 +60,18 @@ pub struct FunctionSupport {
     /// Implementations by argument signature (`i64_i64`, `dec_dec`, ...).
     #[serde(default)]
     pub supported_impls: Vec<String>,
+    /// The dialect author's notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_yaml::Value>,
+    /// How the engine spells the function (`name`, `notation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_metadata: Option<serde_yaml::Value>,
+    /// Function options the implementations require (`overflow: ERROR`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_options: Option<serde_yaml::Value>,
+    /// Bounds on variadic arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variadic: Option<serde_yaml::Value>,
 }
 
 /// The manifest's `metadata` section.
@@ -99,6 +121,44 @@ impl Manifest {
             engine: engine.to_string(),
             message,
         })
+    }
+
+    /// Lists every function of a DataFusion session that the manifest does not name, as
+    /// DataFusion's Substrait consumer resolves functions by name whatever their extension:
+    /// under the alias `registry`, whose URN `*` matches any, with any arguments.
+    pub fn add_registry_functions(&mut self, state: &datafusion::execution::SessionState) {
+        self.dependencies
+            .insert(REGISTRY_ALIAS.to_string(), ANY_URN.to_string());
+        let any_arguments = || vec![String::new(), "any".to_string()];
+        let add = |list: &mut Vec<FunctionSupport>, names: Vec<String>| {
+            let mut names = names;
+            names.sort();
+            for name in names {
+                if list.iter().all(|f| f.name != name) {
+                    list.push(FunctionSupport {
+                        source: REGISTRY_ALIAS.to_string(),
+                        name,
+                        supported_impls: any_arguments(),
+                        metadata: None,
+                        system_metadata: None,
+                        required_options: None,
+                        variadic: None,
+                    });
+                }
+            }
+        };
+        add(
+            &mut self.supported_scalar_functions,
+            state.scalar_functions().keys().cloned().collect(),
+        );
+        add(
+            &mut self.supported_aggregate_functions,
+            state.aggregate_functions().keys().cloned().collect(),
+        );
+        add(
+            &mut self.supported_window_functions,
+            state.window_functions().keys().cloned().collect(),
+        );
     }
 
     /// The known failure of query `query` of `suite`, if any.

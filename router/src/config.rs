@@ -10,12 +10,13 @@ use switchyard_consumer::EngineConfig;
 use switchyard_producer::TableConfig;
 
 use crate::error::RouterError;
+use crate::routing_config::RoutingConfig;
 
 /// The configuration file name looked for when none is given.
 pub const DEFAULT_CONFIG_FILE: &str = "switchyard.yaml";
 
 /// What the file holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// Tables by name.
@@ -24,6 +25,13 @@ pub struct ConfigFile {
     /// Engines by name; `datafusion` is added when absent.
     #[serde(default)]
     pub engines: BTreeMap<String, EngineConfig>,
+    /// How plans are routed among the engines.
+    #[serde(default, skip_serializing_if = "is_default_routing")]
+    pub routing: RoutingConfig,
+}
+
+fn is_default_routing(routing: &RoutingConfig) -> bool {
+    *routing == RoutingConfig::default()
 }
 
 /// A loaded configuration: the file's content and where it came from.
@@ -117,6 +125,32 @@ impl Config {
             Ok(())
         })
         .map_err(|e| file_error(e.to_string()))
+    }
+
+    /// Writes measured profiles into `routing.engines.NAME.profile` of the file at `path`,
+    /// atomically (comments in the file are not kept).
+    pub fn record_profiles(
+        path: &Path,
+        profiles: &[(String, crate::profile::EngineProfile)],
+    ) -> Result<(), RouterError> {
+        let mut file = Self::load(path)?.file;
+        for (engine, profile) in profiles {
+            file.routing
+                .engines
+                .entry(engine.clone())
+                .or_default()
+                .profile = Some(*profile);
+        }
+        let text = Self::to_yaml(&file)?;
+        switchyard_consumer::write_atomically(path, |out| {
+            use std::io::Write;
+            out.write_all(text.as_bytes())?;
+            Ok(())
+        })
+        .map_err(|e| RouterError::ConfigFile {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
     }
 
     /// The configuration as YAML text.

@@ -31,6 +31,26 @@ pub enum RouterError {
     /// An engine failed.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// No configured engine can run the plan.
+    #[error("no engine can run this plan:\n{decision}")]
+    NoCapableEngine {
+        /// The decision, as explain prints it.
+        decision: String,
+    },
+    /// Every engine tried failed before returning rows.
+    #[error("every engine tried failed: {attempts}")]
+    AllEnginesFailed {
+        /// Each engine with its error.
+        attempts: String,
+    },
+    /// Measuring an engine's profile failed.
+    #[error("calibrating {engine}: {message}")]
+    Calibration {
+        /// The engine.
+        engine: String,
+        /// Why.
+        message: String,
+    },
     /// A table name that the catalog does not have.
     #[error("no table {table:?} in the catalog; tables: {known}")]
     UnknownTable {

@@ -1,10 +1,30 @@
-//! Switchyard's core: the configuration, and [`Switchyard`], which opens it into a catalog,
-//! a producer and the configured engines, and sends each plan to an engine.
+//! Switchyard's core: the configuration, [`Switchyard`], which opens it into a catalog, a
+//! producer and the configured engines, and the [`Router`], which decides where each plan
+//! runs from its features, the engines' capabilities, the policy and a cost model.
 
+pub mod calibrate;
+pub mod capabilities;
 pub mod config;
+pub mod cost;
+pub mod decision;
 pub mod error;
+pub mod features;
+pub mod learning;
+pub mod policy;
+pub mod profile;
+pub mod router;
+pub mod routing_config;
+pub mod statistics;
 pub mod switchyard;
 
+pub use capabilities::{Capabilities, MissingFeature};
 pub use config::{Config, ConfigFile, DEFAULT_CONFIG_FILE};
+pub use cost::{CostBreakdown, PlanEstimate};
+pub use decision::{Attempt, Candidate, RouteDecision, Verdict};
 pub use error::RouterError;
-pub use switchyard::Switchyard;
+pub use features::PlanFeatures;
+pub use profile::EngineProfile;
+pub use router::Router;
+pub use routing_config::RoutingConfig;
+pub use statistics::{Statistics, TableStatistics};
+pub use switchyard::{RoutedRun, Switchyard};

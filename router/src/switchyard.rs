@@ -1,13 +1,20 @@
-//! `Switchyard`: a configuration opened into a catalog, a producer and engines.
+//! `Switchyard`: a configuration opened into a catalog, a producer, engines and a router.
 //!
 //! The `switchyard` command and the service are thin layers over this type.
 
+use std::path::PathBuf;
+
 use datafusion::execution::SendableRecordBatchStream;
-use switchyard_consumer::{DEFAULT_ENGINE, EngineRef, EngineRegistry, LoadProgress};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use futures::StreamExt;
+use switchyard_consumer::{DEFAULT_ENGINE, EngineError, EngineRef, EngineRegistry, LoadProgress};
 use switchyard_producer::{Catalog, Producer, ValidatedPlan};
 
 use crate::config::Config;
+use crate::decision::{Attempt, RouteDecision};
 use crate::error::RouterError;
+use crate::router::Router;
+use crate::statistics::Statistics;
 
 /// Everything a configuration describes, opened and ready.
 #[derive(Debug)]
@@ -15,6 +22,18 @@ pub struct Switchyard {
     config: Config,
     producer: Producer,
     engines: EngineRegistry,
+    router: Router,
+}
+
+/// A plan started on an engine: the decision (with the engines tried), the engine that
+/// took it, and its result stream.
+pub struct RoutedRun {
+    /// Where the plan went and why, with every attempt.
+    pub decision: RouteDecision,
+    /// The engine running it.
+    pub engine: EngineRef,
+    /// The result.
+    pub stream: SendableRecordBatchStream,
 }
 
 impl Switchyard {
@@ -23,12 +42,123 @@ impl Switchyard {
         let catalog = Catalog::open(&config.file.tables, &config.base_dir).await?;
         tracing::debug!(tables = catalog.len(), version = %config.version, "catalog opened");
         let engines = EngineRegistry::build(&config.file.engines, &catalog, &config.base_dir)?;
+        let statistics = Statistics::from_catalog(&catalog);
+        let router = Router::new(
+            &engines,
+            &catalog,
+            &config.file.routing,
+            &config.base_dir,
+            statistics,
+        )
+        .map_err(|message| RouterError::Config {
+            path: config
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<inline>")),
+            message,
+        })?;
         let producer = Producer::new(catalog, config.version.clone())?;
         Ok(Self {
             config,
             producer,
             engines,
+            router,
         })
+    }
+
+    /// The router.
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    /// Where a plan would run and why, without running it; with `engine`, as `--engine`
+    /// would send it.
+    pub fn explain(
+        &self,
+        plan: &ValidatedPlan,
+        engine: Option<&str>,
+    ) -> Result<RouteDecision, RouterError> {
+        match engine {
+            Some(name) => {
+                self.engines.get(name)?;
+                Ok(self.router.route_to(plan, name))
+            }
+            None => Ok(self.router.route(plan)),
+        }
+    }
+
+    /// Routes a plan (or sends it to `engine` when named) and starts it. When the chosen
+    /// engine fails before returning any rows, the next capable engine by cost is tried,
+    /// unless the policy is strict or the engine was named; every attempt is recorded in
+    /// the decision. Once rows have been returned nothing is retried.
+    pub async fn run(
+        &self,
+        plan: &ValidatedPlan,
+        engine: Option<&str>,
+    ) -> Result<RoutedRun, RouterError> {
+        let mut decision = self.explain(plan, engine)?;
+        let order: Vec<String> = match engine {
+            Some(name) => vec![name.to_string()],
+            None if decision.strict => decision.order().take(1).map(|c| c.engine.clone()).collect(),
+            None => decision.order().map(|c| c.engine.clone()).collect(),
+        };
+        if order.is_empty() {
+            return Err(RouterError::NoCapableEngine {
+                decision: decision.to_string(),
+            });
+        }
+        let mut last_error = None;
+        for name in order {
+            let engine = self.engines.get(&name)?;
+            tracing::debug!(engine = %name, producer = plan.producer(), "executing plan");
+            let started = match engine.execute(plan).await {
+                Ok(mut stream) => match stream.next().await {
+                    Some(Err(source)) => Err(RouterError::from(EngineError::Execution {
+                        engine: name.clone(),
+                        source,
+                    })),
+                    first => {
+                        let schema = stream.schema();
+                        let rest = futures::stream::iter(first).chain(stream);
+                        Ok(Box::pin(RecordBatchStreamAdapter::new(schema, rest))
+                            as SendableRecordBatchStream)
+                    }
+                },
+                Err(e) => Err(RouterError::from(e)),
+            };
+            match started {
+                Ok(stream) => {
+                    decision.attempts.push(Attempt {
+                        engine: name,
+                        error: None,
+                    });
+                    return Ok(RoutedRun {
+                        decision,
+                        engine,
+                        stream,
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(engine = %name, "failed before returning rows: {e}");
+                    decision.attempts.push(Attempt {
+                        engine: name,
+                        error: Some(e.to_string()),
+                    });
+                    last_error = Some(e);
+                }
+            }
+        }
+        match (decision.attempts.len(), last_error) {
+            (1, Some(e)) => Err(e),
+            _ => Err(RouterError::AllEnginesFailed {
+                attempts: decision
+                    .attempts
+                    .iter()
+                    .map(|a| format!("{}: {}", a.engine, a.error.as_deref().unwrap_or("ran")))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }),
+        }
     }
 
     /// The configuration this was opened from.
@@ -51,25 +181,19 @@ impl Switchyard {
         &self.engines
     }
 
-    /// The engine a plan runs on: the one named, or the embedded default.
+    /// The engine named, or the embedded default.
     pub fn engine_for(&self, engine: Option<&str>) -> Result<EngineRef, RouterError> {
         Ok(self.engines.get(engine.unwrap_or(DEFAULT_ENGINE))?)
     }
 
-    /// Runs a plan on the named engine (or the embedded default).
+    /// Runs a plan on the named engine, or where the router sends it; see [`Self::run`].
     pub async fn execute(
         &self,
         plan: &ValidatedPlan,
         engine: Option<&str>,
     ) -> Result<(EngineRef, SendableRecordBatchStream), RouterError> {
-        let engine = self.engine_for(engine)?;
-        tracing::debug!(
-            engine = engine.name(),
-            producer = plan.producer(),
-            "executing plan"
-        );
-        let stream = engine.execute(plan).await?;
-        Ok((engine, stream))
+        let run = self.run(plan, engine).await?;
+        Ok((run.engine, run.stream))
     }
 
     /// Copies catalog tables (all of them when `tables` is empty) into `engine` and records

@@ -2,10 +2,13 @@
 
 mod bench;
 mod bench_engines;
+mod calibrate;
 mod catalog;
 mod datagen;
 mod demo;
 mod engines;
+mod explain;
+mod features;
 mod load;
 mod plan;
 mod plan_input;
@@ -29,6 +32,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Engines => engines::run(&open(&cli.config).await?).await,
         Command::Translate(args) => translate::run(&open(&cli.config).await?, args).await,
         Command::Load(args) => load::run(&open(&cli.config).await?, args).await,
+        Command::Features(args) => features::run(&open(&cli.config).await?, args).await,
+        Command::Explain(args) => explain::run(&open(&cli.config).await?, args).await,
+        Command::Calibrate(args) => calibrate::run(&cli.config, args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(args) => bench::run(args).await,
     }

@@ -18,12 +18,16 @@ pub async fn run(switchyard: &Switchyard, args: RunArgs) -> Result<()> {
     }
     let plan = plan_input(switchyard, &args.input).await?;
     let started = Instant::now();
-    let (engine, stream) = switchyard.execute(&plan, args.engine.as_deref()).await?;
+    let run = switchyard.run(&plan, args.engine.as_deref()).await?;
+    let (decision, engine, stream) = (run.decision, run.engine, run.stream);
     let schema = stream.schema();
     let batches = collect(stream)
         .await
         .with_context(|| format!("engine {} failed", engine.name()))?;
     let elapsed = started.elapsed();
+    switchyard
+        .router()
+        .record_run(&decision, engine.name(), elapsed);
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     match &args.output {
         Some(path) => {
@@ -33,10 +37,21 @@ pub async fn run(switchyard: &Switchyard, args: RunArgs) -> Result<()> {
         None => println!("{}", format_rows(&batches, args.max_rows)?),
     }
     eprintln!(
-        "{rows} rows in {:.1} ms on {} ({})",
+        "{rows} rows in {:.1} ms on {} ({}): {}",
         elapsed.as_secs_f64() * 1000.0,
         engine.name(),
-        engine.kind()
+        engine.kind(),
+        decision.reason
     );
+    for failed in decision.attempts.iter().filter(|a| a.error.is_some()) {
+        eprintln!(
+            "fell back from {}: {}",
+            failed.engine,
+            failed.error.as_deref().unwrap_or_default()
+        );
+    }
+    if args.explain {
+        eprintln!("{decision}");
+    }
     Ok(())
 }

@@ -59,7 +59,8 @@ impl DataFusionEngine {
                 engine: name.to_string(),
                 message: e.to_string(),
             })?;
-        let manifest = Manifest::for_engine(name, EngineKind::DataFusion)?;
+        let mut manifest = Manifest::for_engine(name, EngineKind::DataFusion)?;
+        manifest.add_registry_functions(&ctx.state());
         Ok(Self {
             manifest,
             name: name.to_string(),

@@ -1,0 +1,238 @@
+//! The cost model: estimated rows and bytes for a plan from table statistics and fixed
+//! selectivity guesses, then per engine a time in milliseconds from its profile.
+//!
+//! Guesses (System R's, roughly): each top-level `=` or `IN` conjunct keeps 10% of rows, each
+//! range 30%, each pattern match 20%, anything else 50%; an inner join of inputs `l` and `r`
+//! gives `max(l, r)` rows (a foreign-key join); semi and anti joins keep half the left side;
+//! `GROUP BY` with `k` keys gives `min(n, k·√n)` groups; a table without statistics is taken
+//! as 10,000 rows and 1 MB.
+
+use serde::Serialize;
+
+use crate::features::{PlanFeatures, PredicateShape, RelNode};
+use crate::profile::EngineProfile;
+use crate::statistics::Statistics;
+
+const UNKNOWN_TABLE_ROWS: f64 = 10_000.0;
+const UNKNOWN_TABLE_BYTES: f64 = 1_000_000.0;
+/// Bytes per column of a row held in a hash table or sort buffer.
+const HELD_BYTES_PER_COLUMN: f64 = 16.0;
+
+/// What a plan reads and does, independent of the engine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PlanEstimate {
+    /// Rows in the result.
+    pub result_rows: f64,
+    /// Rows flowing through operators, summed over operators.
+    pub processed_rows: f64,
+    /// Bytes scanned from tables.
+    pub scan_bytes: f64,
+    /// The largest hash table or sort buffer (bytes).
+    pub peak_bytes: f64,
+    /// Each table read with the bytes read from it.
+    pub reads: Vec<TableRead>,
+}
+
+/// One table read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableRead {
+    /// The table.
+    pub table: String,
+    /// Bytes of the columns read.
+    pub bytes: f64,
+}
+
+impl PlanEstimate {
+    /// Estimates a plan's rows and bytes.
+    pub fn of(features: &PlanFeatures, statistics: &Statistics) -> Self {
+        let mut estimate = Self::default();
+        let nodes = &features.shape.nodes;
+        if let Some(root) = features.shape.root {
+            estimate.result_rows = estimate.rows(nodes, root, statistics);
+        }
+        estimate
+    }
+
+    /// Output rows of `index`, adding its work to the totals. Recursion depth is bounded
+    /// by the plan's validated relation depth.
+    fn rows(&mut self, nodes: &[RelNode], index: usize, statistics: &Statistics) -> f64 {
+        let Some(node) = nodes.get(index) else {
+            return 0.0;
+        };
+        let inputs: Vec<f64> = node
+            .inputs
+            .iter()
+            .map(|&i| self.rows(nodes, i, statistics))
+            .collect();
+        for &subquery in &node.subqueries {
+            self.rows(nodes, subquery, statistics);
+        }
+        let first = inputs.first().copied().unwrap_or(0.0);
+        let width = node.width.max(1) as f64;
+        self.processed_rows += inputs.iter().sum::<f64>();
+        match node.relation {
+            "READ" => {
+                let (rows, bytes) = match node.table.as_deref().and_then(|t| statistics.table(t)) {
+                    Some(stats) => {
+                        let (read, total) = node.columns.unwrap_or((1, 1));
+                        (
+                            stats.rows as f64,
+                            stats.bytes_of_columns(read, total) as f64,
+                        )
+                    }
+                    None => (UNKNOWN_TABLE_ROWS, UNKNOWN_TABLE_BYTES),
+                };
+                self.scan_bytes += bytes;
+                self.processed_rows += rows;
+                if let Some(table) = &node.table {
+                    self.reads.push(TableRead {
+                        table: table.clone(),
+                        bytes,
+                    });
+                }
+                rows * selectivity(node.predicate.as_ref())
+            }
+            "FILTER" => first * selectivity(node.predicate.as_ref()),
+            "FETCH" => node.fetch.map_or(first, |n| first.min(n as f64)),
+            "AGGREGATE" => {
+                let groups = if node.grouping_keys == 0 {
+                    1.0
+                } else {
+                    first.min(node.grouping_keys as f64 * first.sqrt()).max(1.0)
+                };
+                self.hold(groups * width);
+                groups
+            }
+            "SORT" => {
+                self.hold(first * width);
+                first
+            }
+            "JOIN" | "HASH_JOIN" | "MERGE_JOIN" | "NESTED_LOOP_JOIN" => {
+                let right = inputs.get(1).copied().unwrap_or(0.0);
+                self.hold(right * width);
+                match node.variant {
+                    Some("LEFT_SEMI" | "LEFT_ANTI") => first * 0.5,
+                    Some("RIGHT_SEMI" | "RIGHT_ANTI") => right * 0.5,
+                    Some("LEFT_MARK" | "LEFT_SINGLE") => first,
+                    Some("RIGHT_MARK" | "RIGHT_SINGLE") => right,
+                    Some("OUTER") => first + right,
+                    _ => first.max(right) * selectivity_beyond_keys(node.predicate.as_ref()),
+                }
+            }
+            "CROSS" => {
+                let right = inputs.get(1).copied().unwrap_or(0.0);
+                self.hold(right * width);
+                first * right
+            }
+            "SET" => match node.variant {
+                Some(op) if op.starts_with("INTERSECTION") => inputs
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min)
+                    .min(first),
+                Some(op) if op.starts_with("MINUS") => first,
+                _ => inputs.iter().sum(),
+            },
+            _ => first,
+        }
+    }
+
+    fn hold(&mut self, cells: f64) {
+        self.peak_bytes = self.peak_bytes.max(cells * HELD_BYTES_PER_COLUMN);
+    }
+}
+
+/// The fraction of rows a condition keeps.
+fn selectivity(predicate: Option<&PredicateShape>) -> f64 {
+    let Some(p) = predicate else {
+        return 1.0;
+    };
+    let fraction = 0.1f64.powi(p.equalities as i32)
+        * 0.3f64.powi(p.ranges as i32)
+        * 0.2f64.powi(p.patterns as i32)
+        * 0.5f64.powi(p.others as i32);
+    fraction.max(1e-4)
+}
+
+/// A join condition's first equality is the join key; further conjuncts filter.
+fn selectivity_beyond_keys(predicate: Option<&PredicateShape>) -> f64 {
+    match predicate {
+        Some(p) if p.equalities > 0 => selectivity(Some(&PredicateShape {
+            equalities: p.equalities - 1,
+            ..*p
+        })),
+        other => selectivity(other),
+    }
+}
+
+/// One engine's estimated time for a plan, by part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostBreakdown {
+    /// The profile's fixed cost.
+    pub startup_ms: f64,
+    /// Reading the tables.
+    pub scan_ms: f64,
+    /// Operators over the rows.
+    pub compute_ms: f64,
+    /// Handing the result back.
+    pub result_ms: f64,
+    /// Moving tables that live elsewhere.
+    pub move_ms: f64,
+    /// The tables that would be moved, with their bytes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<TableRead>,
+    /// The model's sum of the parts.
+    pub model_ms: f64,
+    /// The estimate after what measured runs taught (see `learning`).
+    pub total_ms: f64,
+    /// Where `total_ms` departs from `model_ms`, why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learned: Option<String>,
+}
+
+impl CostBreakdown {
+    /// Prices an estimate on a profile; `moved` lists tables read from elsewhere with the
+    /// rate (MB/s) at which they move.
+    pub fn price(
+        profile: &EngineProfile,
+        estimate: &PlanEstimate,
+        moved: Vec<(TableRead, f64)>,
+    ) -> Self {
+        let scan_ms = estimate.scan_bytes / (profile.scan_mb_per_s * 1e6) * 1e3;
+        let compute_ms = estimate.processed_rows * profile.row_ns / 1e6;
+        let result_ms = estimate.result_rows * profile.result_row_ns / 1e6;
+        // `0.0 +` because an empty f64 sum is -0.0, which would print as such.
+        let move_ms: f64 = 0.0
+            + moved
+                .iter()
+                .map(|(read, rate)| read.bytes / (rate.min(profile.transfer_mb_per_s) * 1e6) * 1e3)
+                .sum::<f64>();
+        let model_ms = profile.startup_ms + scan_ms + compute_ms + result_ms + move_ms;
+        Self {
+            startup_ms: profile.startup_ms,
+            scan_ms,
+            compute_ms,
+            result_ms,
+            move_ms,
+            moved: moved.into_iter().map(|(read, _)| read).collect(),
+            model_ms,
+            total_ms: model_ms,
+            learned: None,
+        }
+    }
+
+    /// The largest part, for explanations.
+    pub fn dominant_part(&self) -> (&'static str, f64) {
+        [
+            ("start-up", self.startup_ms),
+            ("scan", self.scan_ms),
+            ("compute", self.compute_ms),
+            ("result transfer", self.result_ms),
+            ("moving tables", self.move_ms),
+        ]
+        .into_iter()
+        .fold(("start-up", f64::MIN), |best, part| {
+            if part.1 > best.1 { part } else { best }
+        })
+    }
+}

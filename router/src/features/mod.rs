@@ -1,0 +1,156 @@
+//! Plan features: what a Substrait plan needs from an engine (relations, expressions,
+//! functions with their argument types, data types, tables), each with where in the plan it
+//! is used, plus the plan's shape for the cost model.
+
+mod data_kind;
+mod predicate;
+mod render;
+mod shape;
+mod walk;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+use switchyard_producer::ValidatedPlan;
+
+pub use data_kind::DataKind;
+pub use predicate::PredicateShape;
+pub use shape::{RelNode, RelShape};
+
+/// Everything a plan needs, found by one walk over it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlanFeatures {
+    /// Every relation, in walk order (parents before children).
+    pub relations: Vec<RelationUse>,
+    /// Each kind of expression used, at its first use.
+    pub expressions: Vec<ExpressionUse>,
+    /// Every function call.
+    pub functions: Vec<FunctionUse>,
+    /// Each data type used (columns read, literals, casts, function results), at its first use.
+    pub types: Vec<TypeUse>,
+    /// The named tables read.
+    pub tables: BTreeSet<String>,
+    /// The deepest relation nesting, counting subquery relations.
+    pub depth: usize,
+    /// The plan's relations as a tree the cost model walks.
+    #[serde(skip)]
+    pub shape: RelShape,
+    /// A digest of the plan's bytes: the key under which measured runtimes are remembered
+    /// and the handle routing rules pin queries by.
+    pub fingerprint: String,
+}
+
+impl PlanFeatures {
+    /// Walks a checked plan.
+    pub fn of(plan: &ValidatedPlan) -> Self {
+        walk::collect(plan.plan())
+    }
+}
+
+/// A relation used by the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelationUse {
+    /// The dialect format's relation name (`JOIN`, `SET`, `READ`).
+    pub relation: &'static str,
+    /// The variant where the dialect format lists them: join type, set operation, read type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<&'static str>,
+    /// Where it is.
+    pub path: String,
+}
+
+/// A kind of expression used by the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpressionUse {
+    /// The dialect format's expression name (`SUBQUERY`, `CAST`).
+    pub expression: &'static str,
+    /// The variant where the dialect format lists them: the subquery type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<&'static str>,
+    /// Where it is first used.
+    pub path: String,
+}
+
+/// Scalar, aggregate or window: the three lists of the dialect format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunctionKind {
+    /// `supported_scalar_functions`.
+    Scalar,
+    /// `supported_aggregate_functions`.
+    Aggregate,
+    /// `supported_window_functions`.
+    Window,
+}
+
+impl fmt::Display for FunctionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Scalar => "scalar",
+            Self::Aggregate => "aggregate",
+            Self::Window => "window",
+        })
+    }
+}
+
+/// One argument of a call, as signatures name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArgumentKind {
+    /// A value of a known type.
+    Value(DataKind),
+    /// A value whose type the walk could not derive.
+    Unknown,
+    /// An enumeration option (`req` in signatures).
+    Enum,
+    /// A type argument.
+    Type,
+}
+
+impl fmt::Display for ArgumentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Value(kind) => kind.signature_name(),
+            Self::Unknown => "?",
+            Self::Enum => "req",
+            Self::Type => "type",
+        })
+    }
+}
+
+/// A function call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionUse {
+    /// Scalar, aggregate or window.
+    pub kind: FunctionKind,
+    /// The extension URN declaring it; `None` when the plan declares none (DataFusion's
+    /// producer and pre-URN plans name functions only).
+    pub urn: Option<String>,
+    /// The function's name, without a compound signature suffix.
+    pub name: String,
+    /// The argument kinds, derived from the plan.
+    pub arguments: Vec<ArgumentKind>,
+    /// Where it is called.
+    pub path: String,
+}
+
+impl FunctionUse {
+    /// The signature in the extension's notation: `i64_i64`, `req_date`.
+    pub fn signature(&self) -> String {
+        self.arguments
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("_")
+    }
+}
+
+/// A data type used by the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeUse {
+    /// The type's kind.
+    pub kind: DataKind,
+    /// Where it is first used.
+    pub path: String,
+}

@@ -1,0 +1,121 @@
+//! Learning from measured runtimes, so estimates follow what engines actually do.
+//!
+//! Two memories, both updated after every completed run:
+//! - per engine, a correction factor: an exponentially weighted mean (weight 0.2 for the
+//!   newest run) of `ln(measured / model)`, applied to every model estimate for that engine,
+//!   so a profile that is off by a constant factor converges within a few runs;
+//! - per plan fingerprint and engine, the measured time itself (averaged with the previous
+//!   one), used instead of the model the next time the same plan is routed.
+//!
+//! With `routing.learned_file` set they persist as JSON between processes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+/// The weight of the newest run in the per-engine correction.
+const CORRECTION_WEIGHT: f64 = 0.2;
+/// Plans remembered before the oldest half is dropped.
+const MAX_PLANS: usize = 10_000;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Memory {
+    /// Engine → mean of ln(measured / model).
+    engine_log_correction: HashMap<String, f64>,
+    /// "fingerprint engine" → measured ms, with a sequence number for eviction.
+    plan_ms: HashMap<String, (f64, u64)>,
+    sequence: u64,
+}
+
+/// Measured runtimes, shared by every routing decision.
+#[derive(Debug, Default)]
+pub struct RuntimeMemory {
+    memory: Mutex<Memory>,
+    file: Option<PathBuf>,
+}
+
+/// What the memory says about one engine for one plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Learned {
+    /// Nothing yet.
+    Nothing,
+    /// This plan ran on this engine before, in this many ms.
+    Measured(f64),
+    /// Other plans ran on this engine; its model estimates are off by this factor.
+    Correction(f64),
+}
+
+impl RuntimeMemory {
+    /// An empty memory, or one read from `file` (a missing file is an empty memory; an
+    /// unreadable one is an error).
+    pub fn open(file: Option<&Path>) -> Result<Self, String> {
+        let memory = match file {
+            Some(path) if path.exists() => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            _ => Memory::default(),
+        };
+        Ok(Self {
+            memory: Mutex::new(memory),
+            file: file.map(Path::to_path_buf),
+        })
+    }
+
+    /// What is known about `engine` running the plan `fingerprint`.
+    pub fn recall(&self, engine: &str, fingerprint: &str) -> Learned {
+        let memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((ms, _)) = memory.plan_ms.get(&key(fingerprint, engine)) {
+            return Learned::Measured(*ms);
+        }
+        match memory.engine_log_correction.get(engine) {
+            Some(log) => Learned::Correction(log.exp()),
+            None => Learned::Nothing,
+        }
+    }
+
+    /// Records a completed run: `model_ms` is what the model (before learning) estimated.
+    pub fn record(&self, engine: &str, fingerprint: &str, model_ms: f64, measured_ms: f64) {
+        if !(model_ms > 0.0 && measured_ms > 0.0 && model_ms.is_finite() && measured_ms.is_finite())
+        {
+            return;
+        }
+        let snapshot = {
+            let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+            let observed = (measured_ms / model_ms).ln();
+            let log = memory
+                .engine_log_correction
+                .entry(engine.to_string())
+                .or_insert(observed);
+            *log = (1.0 - CORRECTION_WEIGHT) * *log + CORRECTION_WEIGHT * observed;
+            memory.sequence += 1;
+            let sequence = memory.sequence;
+            let entry = memory
+                .plan_ms
+                .entry(key(fingerprint, engine))
+                .or_insert((measured_ms, sequence));
+            *entry = ((entry.0 + measured_ms) / 2.0, sequence);
+            if memory.plan_ms.len() > MAX_PLANS {
+                let cutoff = sequence.saturating_sub(MAX_PLANS as u64 / 2);
+                memory.plan_ms.retain(|_, (_, seq)| *seq > cutoff);
+            }
+            self.file.as_ref().map(|_| memory.clone())
+        };
+        if let (Some(path), Some(memory)) = (&self.file, snapshot) {
+            let written = switchyard_consumer::write_atomically(path, |out| {
+                serde_json::to_writer(out, &memory)?;
+                Ok(())
+            });
+            if let Err(e) = written {
+                tracing::warn!("cannot save measured runtimes to {}: {e}", path.display());
+            }
+        }
+    }
+}
+
+fn key(fingerprint: &str, engine: &str) -> String {
+    format!("{fingerprint} {engine}")
+}

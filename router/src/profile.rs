@@ -1,0 +1,79 @@
+//! Engine profiles: the per-engine constants of the cost model. Defaults per engine kind
+//! come from `switchyard calibrate` runs on the development machine (docs/routing.md); run
+//! it on yours to replace them in the configuration.
+
+use serde::{Deserialize, Serialize};
+use switchyard_consumer::EngineKind;
+
+/// How fast an engine is, in the units the cost model adds up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineProfile {
+    /// Fixed cost of any query: planning, translation, connection, first batch (ms).
+    pub startup_ms: f64,
+    /// Bytes of table data read per second, in MB/s (decoded bytes).
+    pub scan_mb_per_s: f64,
+    /// Cost per row per operator that touches it (ns).
+    pub row_ns: f64,
+    /// Cost per result row handed back to Switchyard (ns): conversion and transfer.
+    pub result_row_ns: f64,
+    /// Rate at which a table that lives elsewhere can be moved to or from this engine
+    /// (MB/s); also the rate at which others move this engine's tables out.
+    pub transfer_mb_per_s: f64,
+    /// The working memory the engine may use for one query (MB); `None`: no ceiling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mb: Option<f64>,
+}
+
+impl EngineProfile {
+    /// The built-in profile for an engine kind.
+    pub fn default_for(kind: EngineKind) -> Self {
+        match kind {
+            EngineKind::DataFusion => Self {
+                startup_ms: 1.5,
+                scan_mb_per_s: 900.0,
+                row_ns: 12.0,
+                result_row_ns: 30.0,
+                transfer_mb_per_s: 400.0,
+                memory_mb: None,
+            },
+            EngineKind::DuckDb => Self {
+                startup_ms: 2.0,
+                scan_mb_per_s: 1500.0,
+                row_ns: 7.0,
+                result_row_ns: 120.0,
+                transfer_mb_per_s: 400.0,
+                memory_mb: None,
+            },
+            EngineKind::Postgres => Self {
+                startup_ms: 3.0,
+                scan_mb_per_s: 250.0,
+                row_ns: 60.0,
+                result_row_ns: 400.0,
+                transfer_mb_per_s: 60.0,
+                memory_mb: None,
+            },
+        }
+    }
+
+    /// Checks that every rate is positive and finite.
+    pub fn validate(&self) -> Result<(), String> {
+        let fields = [
+            ("startup_ms", self.startup_ms, true),
+            ("scan_mb_per_s", self.scan_mb_per_s, false),
+            ("row_ns", self.row_ns, true),
+            ("result_row_ns", self.result_row_ns, true),
+            ("transfer_mb_per_s", self.transfer_mb_per_s, false),
+            ("memory_mb", self.memory_mb.unwrap_or(1.0), false),
+        ];
+        for (name, value, zero_ok) in fields {
+            let ok = value.is_finite() && (value > 0.0 || (zero_ok && value == 0.0));
+            if !ok {
+                return Err(format!(
+                    "profile {name} must be a positive number, not {value}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
