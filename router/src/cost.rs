@@ -192,11 +192,12 @@ pub struct CostBreakdown {
 
 impl CostBreakdown {
     /// Prices an estimate on a profile; `moved` lists tables read from elsewhere with the
-    /// rate (MB/s) at which they move.
+    /// profile of the engine they live in. Moving a table costs a query there (its start-up)
+    /// plus its bytes at the slower of the two transfer rates.
     pub fn price(
         profile: &EngineProfile,
         estimate: &PlanEstimate,
-        moved: Vec<(TableRead, f64)>,
+        moved: Vec<(TableRead, &EngineProfile)>,
     ) -> Self {
         let scan_ms = estimate.scan_bytes / (profile.scan_mb_per_s * 1e6) * 1e3;
         let compute_ms = estimate.processed_rows * profile.row_ns / 1e6;
@@ -205,7 +206,10 @@ impl CostBreakdown {
         let move_ms: f64 = 0.0
             + moved
                 .iter()
-                .map(|(read, rate)| read.bytes / (rate.min(profile.transfer_mb_per_s) * 1e6) * 1e3)
+                .map(|(read, home)| {
+                    let rate = home.transfer_mb_per_s.min(profile.transfer_mb_per_s);
+                    home.startup_ms + read.bytes / (rate * 1e6) * 1e3
+                })
                 .sum::<f64>();
         let model_ms = profile.startup_ms + scan_ms + compute_ms + result_ms + move_ms;
         Self {

@@ -27,8 +27,6 @@ struct RoutedEngine {
     engine: EngineRef,
     capabilities: Capabilities,
     profile: EngineProfile,
-    /// Tables copied into the engine.
-    resident: HashSet<String>,
     /// Whether it reads the catalog's files in place.
     reads_files: bool,
     /// Whether it runs inside this process (subject to `embedded_max_bytes`).
@@ -41,8 +39,11 @@ pub struct Router {
     engines: Vec<RoutedEngine>,
     statistics: Statistics,
     policy: Policy,
-    /// Table → index of the engine holding its live copy (absent: the catalog's files).
-    homes: HashMap<String, usize>,
+    /// Configured homes: table → index of the engine holding its live copy, `None` for
+    /// the catalog's files. Tables not listed live in the one PostgreSQL engine holding
+    /// them, else in their files; engines report what they hold when asked, so a load
+    /// counts at once.
+    homes: HashMap<String, Option<usize>>,
     memory: RuntimeMemory,
 }
 
@@ -70,13 +71,24 @@ impl Router {
         let mut engines = Vec::new();
         for engine in refs {
             let overrides = config.engines.get(engine.name());
-            let manifest = match overrides.and_then(|o| o.manifest.as_ref()) {
-                Some(path) => read_manifest(&base_dir.join(path))
-                    .map_err(|e| format!("routing.engines.{}.manifest: {e}", engine.name()))?,
-                None => engine.manifest().clone(),
+            let (manifest, source) = match overrides.and_then(|o| o.manifest.as_ref()) {
+                Some(path) => {
+                    let path = base_dir.join(path);
+                    let source = format!(
+                        "routing.engines.{}.manifest {}",
+                        engine.name(),
+                        path.display()
+                    );
+                    let manifest = read_manifest(&path).map_err(|e| format!("{source}: {e}"))?;
+                    (manifest, source)
+                }
+                None => (
+                    engine.manifest().clone(),
+                    format!("the built-in manifest of engine {}", engine.name()),
+                ),
             };
-            let capabilities = Capabilities::from_manifest(&manifest)
-                .map_err(|e| format!("the manifest of engine {}: {e}", engine.name()))?;
+            let capabilities =
+                Capabilities::from_manifest(&manifest).map_err(|e| format!("{source}: {e}"))?;
             let profile = overrides
                 .and_then(|o| o.profile)
                 .unwrap_or_else(|| EngineProfile::default_for(engine.kind()));
@@ -84,7 +96,6 @@ impl Router {
                 .validate()
                 .map_err(|e| format!("routing.engines.{}: {e}", engine.name()))?;
             engines.push(RoutedEngine {
-                resident: engine.resident_tables().into_iter().collect(),
                 reads_files: matches!(engine.kind(), EngineKind::DataFusion | EngineKind::DuckDb),
                 embedded: matches!(engine.kind(), EngineKind::DataFusion | EngineKind::DuckDb),
                 capabilities,
@@ -153,6 +164,12 @@ impl Router {
                 }
             }
         }
+        let resident: Vec<HashSet<String>> = self
+            .engines
+            .iter()
+            .map(|e| e.engine.resident_tables().into_iter().collect())
+            .collect();
+        let homes = self.homes_of(&estimate, &resident);
         let mut capable = Vec::new();
         let mut others = Vec::new();
         for (index, routed) in self.engines.iter().enumerate() {
@@ -162,7 +179,7 @@ impl Router {
                     reason: reason.clone(),
                 }
             } else {
-                let missing = self.missing(routed, features);
+                let missing = missing_features(routed, &resident[index], features);
                 if !missing.is_empty() {
                     Verdict::Missing { features: missing }
                 } else if let Some(reason) = self.over_ceiling(routed, &estimate) {
@@ -175,7 +192,7 @@ impl Router {
                 engine: name.to_string(),
                 kind: routed.engine.kind().to_string(),
                 cost: (verdict == Verdict::Capable)
-                    .then(|| self.cost(index, routed, &estimate, &features.fingerprint)),
+                    .then(|| self.cost(index, routed, &estimate, &homes, &features.fingerprint)),
                 verdict,
             };
             if candidate.verdict == Verdict::Capable {
@@ -245,27 +262,6 @@ impl Router {
         }
     }
 
-    /// Features the engine lacks, including tables it cannot read.
-    fn missing(&self, routed: &RoutedEngine, features: &PlanFeatures) -> Vec<MissingFeature> {
-        let mut missing = routed.capabilities.missing(features);
-        if !routed.reads_files {
-            for (node, relation) in features.shape.nodes.iter().zip(&features.relations) {
-                if let Some(table) = &node.table
-                    && !routed.resident.contains(table)
-                {
-                    missing.push(MissingFeature {
-                        feature: format!(
-                            "table {table} (not loaded: switchyard load --engine {} --tables {table})",
-                            routed.engine.name()
-                        ),
-                        path: relation.path.clone(),
-                    });
-                }
-            }
-        }
-        missing
-    }
-
     fn over_ceiling(&self, routed: &RoutedEngine, estimate: &PlanEstimate) -> Option<String> {
         if let Some(ceiling) = self.policy.embedded_max_bytes.filter(|_| routed.embedded)
             && estimate.scan_bytes > ceiling as f64
@@ -288,20 +284,48 @@ impl Router {
         None
     }
 
+    /// Where each table the plan reads lives (absent: the catalog's files).
+    fn homes_of(
+        &self,
+        estimate: &PlanEstimate,
+        resident: &[HashSet<String>],
+    ) -> HashMap<String, usize> {
+        let mut homes = HashMap::new();
+        for read in &estimate.reads {
+            let home = match self.homes.get(&read.table) {
+                Some(configured) => *configured,
+                None => {
+                    let mut holders = self.engines.iter().enumerate().filter(|(i, e)| {
+                        e.engine.kind() == EngineKind::Postgres
+                            && resident[*i].contains(&read.table)
+                    });
+                    match (holders.next(), holders.next()) {
+                        (Some((only, _)), None) => Some(only),
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(home) = home {
+                homes.insert(read.table.clone(), home);
+            }
+        }
+        homes
+    }
+
     fn cost(
         &self,
         index: usize,
         routed: &RoutedEngine,
         estimate: &PlanEstimate,
+        homes: &HashMap<String, usize>,
         fingerprint: &str,
     ) -> CostBreakdown {
-        let moved: Vec<(TableRead, f64)> = estimate
+        let moved: Vec<(TableRead, &EngineProfile)> = estimate
             .reads
             .iter()
             .filter_map(|read| {
-                let home = *self.homes.get(&read.table)?;
-                (home != index)
-                    .then(|| (read.clone(), self.engines[home].profile.transfer_mb_per_s))
+                let home = *homes.get(&read.table)?;
+                (home != index).then(|| (read.clone(), &self.engines[home].profile))
             })
             .collect();
         let mut cost = CostBreakdown::price(&routed.profile, estimate, moved);
@@ -318,6 +342,31 @@ impl Router {
         }
         cost
     }
+}
+
+/// Features the engine lacks, including tables it cannot read.
+fn missing_features(
+    routed: &RoutedEngine,
+    resident: &HashSet<String>,
+    features: &PlanFeatures,
+) -> Vec<MissingFeature> {
+    let mut missing = routed.capabilities.missing(features);
+    if !routed.reads_files {
+        for (node, relation) in features.shape.nodes.iter().zip(&features.relations) {
+            if let Some(table) = &node.table
+                && !resident.contains(table)
+            {
+                missing.push(MissingFeature {
+                    feature: format!(
+                        "table {table} (not loaded: switchyard load --engine {} --tables {table})",
+                        routed.engine.name()
+                    ),
+                    path: relation.path.clone(),
+                });
+            }
+        }
+    }
+    missing
 }
 
 fn total(candidate: &Candidate) -> f64 {
@@ -374,26 +423,13 @@ fn read_manifest(path: &Path) -> Result<Manifest, String> {
     serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Where each table's live copy is: the configured home, else the one PostgreSQL engine
-/// holding it, else the catalog's files.
+/// The configured homes, checked: each names a catalog table and an engine (or `files`).
 fn table_homes(
     engines: &[RoutedEngine],
     config: &RoutingConfig,
     catalog: &Catalog,
-) -> Result<HashMap<String, usize>, String> {
+) -> Result<HashMap<String, Option<usize>>, String> {
     let mut homes = HashMap::new();
-    for table in catalog.tables() {
-        let name = table.name();
-        let holders: Vec<usize> = engines
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.engine.kind() == EngineKind::Postgres && e.resident.contains(name))
-            .map(|(i, _)| i)
-            .collect();
-        if let [only] = holders.as_slice() {
-            homes.insert(name.to_string(), *only);
-        }
-    }
     for (table, routing) in &config.tables {
         if catalog.table(table).is_none() {
             return Err(format!(
@@ -401,7 +437,7 @@ fn table_homes(
             ));
         }
         if routing.home == FILES_HOME {
-            homes.remove(table);
+            homes.insert(table.clone(), None);
             continue;
         }
         let Some(index) = engines.iter().position(|e| e.engine.name() == routing.home) else {
@@ -410,14 +446,7 @@ fn table_homes(
                 routing.home
             ));
         };
-        let engine = &engines[index];
-        if !engine.reads_files && !engine.resident.contains(table) {
-            return Err(format!(
-                "routing.tables.{table}.home: engine {} does not hold {table}; load it first",
-                routing.home
-            ));
-        }
-        homes.insert(table.clone(), index);
+        homes.insert(table.clone(), Some(index));
     }
     Ok(homes)
 }
