@@ -16,6 +16,61 @@ pub const REGISTRY_ALIAS: &str = "registry";
 /// A dependency URN that matches functions from any extension.
 pub const ANY_URN: &str = "*";
 
+/// Function names DataFusion's Substrait consumer turns into operators or built-in
+/// expressions rather than looking up in the session's registry
+/// (datafusion-substrait 55.2, `logical_plan/consumer`).
+const CONSUMER_OPERATORS: &[&str] = &[
+    "add",
+    "and",
+    "and_not",
+    "arrow_at",
+    "at_arrow",
+    "between",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_shift_left",
+    "bitwise_shift_right",
+    "bitwise_xor",
+    "divide",
+    "equal",
+    "gt",
+    "gte",
+    "ilike",
+    "is_distinct_from",
+    "is_false",
+    "is_nan",
+    "is_not_distinct_from",
+    "is_not_false",
+    "is_not_null",
+    "is_not_true",
+    "is_not_unknown",
+    "is_null",
+    "is_true",
+    "is_unknown",
+    "like",
+    "like_imatch",
+    "like_match",
+    "like_not_imatch",
+    "like_not_match",
+    "logb",
+    "lt",
+    "lte",
+    "mod",
+    "modulus",
+    "multiply",
+    "negate",
+    "not",
+    "not_equal",
+    "or",
+    "regex_imatch",
+    "regex_match",
+    "regex_not_imatch",
+    "regex_not_match",
+    "str_concat",
+    "subtract",
+    "xor",
+];
+
 /// One engine kind's manifest.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -147,10 +202,9 @@ impl Manifest {
                 }
             }
         };
-        add(
-            &mut self.supported_scalar_functions,
-            state.scalar_functions().keys().cloned().collect(),
-        );
+        let mut scalar: Vec<String> = state.scalar_functions().keys().cloned().collect();
+        scalar.extend(CONSUMER_OPERATORS.iter().map(|name| name.to_string()));
+        add(&mut self.supported_scalar_functions, scalar);
         add(
             &mut self.supported_aggregate_functions,
             state.aggregate_functions().keys().cloned().collect(),

@@ -139,7 +139,7 @@ impl Switchyard {
                     });
                 }
                 Err(e) => {
-                    tracing::warn!(engine = %name, "failed before returning rows: {e}");
+                    tracing::debug!(engine = %name, "failed before returning rows: {e}");
                     decision.attempts.push(Attempt {
                         engine: name,
                         error: Some(e.to_string()),
