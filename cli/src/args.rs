@@ -243,6 +243,29 @@ pub enum Bench {
         #[arg(long, default_value = "docs/performance.md")]
         report: PathBuf,
     },
+    /// The routing workload (22 TPC-H queries plus key lookups) on DataFusion, DuckDB and
+    /// PostgreSQL after calibrating them: routed against each single engine and the oracle.
+    Routing {
+        /// Where the TPC-H data lives, generated if missing (default: data/tpch-sf<SCALE>).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The TPC-H scale factor of generated data.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Timed executions per query and engine (medians are reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Key lookups added to the 22 TPC-H queries.
+        #[arg(long, default_value_t = 50)]
+        lookups: usize,
+        /// A PostgreSQL server to use (its tables are replaced by the TPC-H ones); by
+        /// default a throwaway one is started with scripts/pg-cluster.sh.
+        #[arg(long)]
+        postgres_url: Option<String>,
+        /// The Markdown report to write.
+        #[arg(long, default_value = "docs/performance.md")]
+        report: PathBuf,
+    },
 }
 
 fn parse_dialect(text: &str) -> Result<SqlDialect, String> {

@@ -9,7 +9,7 @@ use switchyard_conformance::ensure_tpch;
 use switchyard_router::{Config, Switchyard};
 
 use crate::args::Bench;
-use crate::commands::{bench_engines, default_tpch_dir};
+use crate::commands::{bench_engines, bench_routing, default_tpch_dir};
 use crate::output::write_file_atomically;
 use crate::progress::TableBars;
 
@@ -46,16 +46,8 @@ pub async fn run(args: Bench) -> Result<()> {
                 .await
                 .map_err(|e| anyhow!(e))?;
             let context = ReportContext {
-                // The program as users type it, not the path it was started from.
-                command: std::iter::once("switchyard".to_string())
-                    .chain(std::env::args().skip(1))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                build: if cfg!(debug_assertions) {
-                    "debug build"
-                } else {
-                    "release build"
-                },
+                command: command_line(),
+                build: build_kind(),
                 scale,
                 options,
                 when: utc_now(),
@@ -84,8 +76,29 @@ pub async fn run(args: Bench) -> Result<()> {
                 bench_engines::run(data, scale, options, postgres_url, no_postgres).await?;
             publish(&report, ENGINES_SECTION, &markdown)
         }
+        Bench::Routing {
+            data,
+            scale,
+            runs,
+            lookups,
+            postgres_url,
+            report,
+        } => {
+            let markdown = bench_routing::run(bench_routing::RoutingBenchOptions {
+                data,
+                scale,
+                runs,
+                lookups,
+                postgres_url,
+            })
+            .await?;
+            publish(&report, ROUTING_SECTION, &markdown)
+        }
     }
 }
+
+/// The marker pair around the routing section of the report.
+const ROUTING_SECTION: &str = "routing";
 
 /// Prints a report section and writes it into `report`, replacing that section only.
 fn publish(report: &std::path::Path, section: &str, markdown: &str) -> Result<()> {
@@ -125,6 +138,23 @@ fn replace_section(document: &str, name: &str, content: &str) -> String {
 
 pub fn utc_now() -> String {
     chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The command line as users type it (`switchyard ...`), not the path the binary ran from.
+pub fn command_line() -> String {
+    std::iter::once("switchyard".to_string())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether these figures come from a debug or a release build.
+pub fn build_kind() -> &'static str {
+    if cfg!(debug_assertions) {
+        "debug build"
+    } else {
+        "release build"
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use switchyard_conformance::{PgCluster, ensure_tpch};
 use switchyard_consumer::{DuckDbConfig, DuckDbEngine, EngineConfig, PostgresConfig};
 use switchyard_router::{Config, Switchyard};
 
-use crate::commands::bench::utc_now;
+use crate::commands::bench::{build_kind, command_line, utc_now};
 use crate::commands::default_tpch_dir;
 use crate::progress::{RowCounter, TableBars};
 
@@ -89,18 +89,11 @@ pub async fn run(
     .await
     .map_err(|e| anyhow!(e))?;
     let context = EnginesContext {
-        command: std::iter::once("switchyard".to_string())
-            .chain(std::env::args().skip(1))
-            .collect::<Vec<_>>()
-            .join(" "),
+        command: command_line(),
         scale,
         options,
         when: utc_now(),
-        build: if cfg!(debug_assertions) {
-            "debug build"
-        } else {
-            "release build"
-        },
+        build: build_kind(),
         postgres_load,
     };
     Ok(render_engines_markdown(&results, &context))

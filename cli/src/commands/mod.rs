@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_engines;
+mod bench_routing;
 mod calibrate;
 mod catalog;
 mod datagen;

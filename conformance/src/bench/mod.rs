@@ -2,4 +2,5 @@
 
 pub mod engines;
 pub mod overhead;
+pub mod routing;
 pub mod stats;

@@ -1,0 +1,275 @@
+//! Routing benefit: a workload of the 22 TPC-H queries plus small key lookups, each measured
+//! on every engine, and the totals of sending it all to one engine, of the per-query oracle
+//! (the fastest engine for each query, known only afterwards) and of the router's choices
+//! made before any of the measurements.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use datafusion::physical_plan::common::collect;
+use switchyard_producer::{SqlDialect, ValidatedPlan};
+use switchyard_router::{Switchyard, Verdict};
+
+use crate::bench::stats::median;
+use crate::corpus::tpch_query;
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// One query of the workload.
+#[derive(Debug, Clone)]
+pub struct WorkloadQuery {
+    /// `q1` … `q22`, `lookup 1` …
+    pub name: String,
+    /// Its SQL.
+    pub sql: String,
+}
+
+/// The 22 TPC-H queries and `lookups` point queries on keys spread over the tables of a
+/// TPC-H database at `scale`.
+pub fn routing_workload(lookups: usize, scale: f64) -> BenchResult<Vec<WorkloadQuery>> {
+    let mut workload = Vec::new();
+    for number in 1..=22 {
+        workload.push(WorkloadQuery {
+            name: format!("q{number}"),
+            sql: tpch_query(number)?,
+        });
+    }
+    let orders = ((1_500_000.0 * scale) as u64).max(1);
+    let customers = ((150_000.0 * scale) as u64).max(1);
+    let parts = ((200_000.0 * scale) as u64).max(1);
+    for i in 0..lookups as u64 {
+        // A fixed spread of keys (Knuth's multiplicative hash), the same in every run.
+        let spread = i.wrapping_mul(2_654_435_761) % 1_000_003;
+        let sql = match i % 5 {
+            0 => format!(
+                "SELECT o_orderstatus, o_totalprice, o_orderdate FROM orders WHERE o_orderkey = {}",
+                (spread % orders) * 4 + 1
+            ),
+            1 => format!(
+                "SELECT c_name, c_acctbal FROM customer WHERE c_custkey = {}",
+                spread % customers + 1
+            ),
+            2 => format!(
+                "SELECT n_name, r_name FROM nation JOIN region ON n_regionkey = r_regionkey WHERE n_nationkey = {}",
+                spread % 25
+            ),
+            3 => format!(
+                "SELECT p_name, p_retailprice FROM part WHERE p_partkey = {}",
+                spread % parts + 1
+            ),
+            _ => format!(
+                "SELECT count(*) FROM orders WHERE o_custkey = {}",
+                spread % customers + 1
+            ),
+        };
+        workload.push(WorkloadQuery {
+            name: format!("lookup {}", i + 1),
+            sql,
+        });
+    }
+    Ok(workload)
+}
+
+/// One query's measurements.
+#[derive(Debug, Clone)]
+pub struct RoutingRow {
+    /// The query.
+    pub name: String,
+    /// Median time per engine, in the order of the engines measured (`None`: the engine
+    /// cannot run it, or failed).
+    pub times: Vec<Option<Duration>>,
+    /// The engine the router chose.
+    pub routed: Option<String>,
+}
+
+/// Measures `workload` on `engines` (`runs` timed runs each, after a warm-up, engines
+/// rotated so none always runs first). Routing decisions are taken before any run.
+pub async fn measure_routing(
+    switchyard: &Switchyard,
+    engines: &[String],
+    workload: &[WorkloadQuery],
+    runs: usize,
+    progress: &(dyn Fn(&str) + Sync),
+) -> BenchResult<Vec<RoutingRow>> {
+    let mut plans = Vec::new();
+    for query in workload {
+        let plan = ValidatedPlan::new(
+            switchyard
+                .producer()
+                .compile_sql(&query.sql, SqlDialect::Generic)
+                .await?,
+        )?;
+        let decision = switchyard.router().route(&plan);
+        plans.push((plan, decision));
+    }
+    let mut rows = Vec::new();
+    for (query, (plan, decision)) in workload.iter().zip(&plans) {
+        progress(&query.name);
+        let mut samples: Vec<Option<Vec<Duration>>> = engines
+            .iter()
+            .map(|engine| {
+                (decision.candidate(engine).map(|c| &c.verdict) == Some(&Verdict::Capable))
+                    .then(Vec::new)
+            })
+            .collect();
+        for round in 0..=runs {
+            for offset in 0..engines.len() {
+                let index = (round + offset) % engines.len();
+                let Some(times) = samples[index].as_mut() else {
+                    continue;
+                };
+                let started = Instant::now();
+                let outcome = async {
+                    let run = switchyard.run(plan, Some(&engines[index])).await?;
+                    collect(run.stream).await?;
+                    BenchResult::Ok(())
+                }
+                .await;
+                match outcome {
+                    Ok(()) if round > 0 => times.push(started.elapsed()),
+                    Ok(()) => {} // the warm-up
+                    Err(e) => {
+                        eprintln!("{} on {}: {e}", query.name, engines[index]);
+                        samples[index] = None;
+                    }
+                }
+            }
+        }
+        rows.push(RoutingRow {
+            name: query.name.clone(),
+            times: samples.into_iter().map(|s| s.map(median)).collect(),
+            routed: decision.chosen.clone(),
+        });
+    }
+    Ok(rows)
+}
+
+/// Where and how the figures were made.
+#[derive(Debug, Clone)]
+pub struct RoutingContext {
+    /// The command line.
+    pub command: String,
+    /// TPC-H scale.
+    pub scale: f64,
+    /// Timed runs per query and engine.
+    pub runs: usize,
+    /// When (UTC).
+    pub when: String,
+    /// Debug or release build.
+    pub build: &'static str,
+    /// Each engine's profile as used, one line each.
+    pub profiles: Vec<String>,
+}
+
+/// The totals and the per-query table as Markdown.
+pub fn render_routing_markdown(
+    engines: &[String],
+    rows: &[RoutingRow],
+    context: &RoutingContext,
+) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mut out = String::new();
+    let _ = writeln!(out, "## Routing benefit\n");
+    let _ = writeln!(
+        out,
+        "TPC-H at scale {} (22 queries) plus {} key lookups; each query's median of {} runs on every engine that can run it, after a warm-up; {}, {}. Made with `{}`.\n",
+        context.scale,
+        rows.len().saturating_sub(22),
+        context.runs,
+        context.build,
+        context.when,
+        context.command
+    );
+    let _ = writeln!(
+        out,
+        "Profiles (measured by `switchyard calibrate` in the same run):\n"
+    );
+    for profile in &context.profiles {
+        let _ = writeln!(out, "- {profile}");
+    }
+    let oracle: f64 = rows
+        .iter()
+        .map(|r| {
+            r.times
+                .iter()
+                .flatten()
+                .map(|d| ms(*d))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .filter(|t| t.is_finite())
+        .sum();
+    let time_on = |row: &RoutingRow, engine: &str| {
+        engines
+            .iter()
+            .position(|e| e == engine)
+            .and_then(|i| row.times[i])
+            .map(ms)
+    };
+    let routed: Option<f64> = rows
+        .iter()
+        .map(|r| r.routed.as_deref().and_then(|e| time_on(r, e)))
+        .sum();
+    let _ = writeln!(out, "\n| workload total | ms | × oracle |\n|---|---:|---:|");
+    let mut best_single = f64::INFINITY;
+    for (i, engine) in engines.iter().enumerate() {
+        let total: Option<f64> = rows.iter().map(|r| r.times[i].map(ms)).sum();
+        match total {
+            Some(total) => {
+                best_single = best_single.min(total);
+                let _ = writeln!(
+                    out,
+                    "| all on {engine} | {total:.0} | {:.2} |",
+                    total / oracle
+                );
+            }
+            None => {
+                let missing = rows.iter().filter(|r| r.times[i].is_none()).count();
+                let _ = writeln!(
+                    out,
+                    "| all on {engine} | cannot run {missing} queries | - |"
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "| per-query oracle | {oracle:.0} | 1.00 |");
+    match routed {
+        Some(routed) => {
+            let _ = writeln!(
+                out,
+                "| routed | {routed:.0} | {:.2} |\n\nRouted against the best single engine: {:.2}×.",
+                routed / oracle,
+                routed / best_single
+            );
+        }
+        None => {
+            let _ = writeln!(out, "| routed | a routed query failed | - |");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n| query | {} | routed to | oracle |",
+        engines.join(" ms | ") + " ms"
+    );
+    let _ = writeln!(out, "|---|{}---|---|", "---:|".repeat(engines.len()));
+    for row in rows {
+        let cells: Vec<String> = row
+            .times
+            .iter()
+            .map(|t| t.map_or_else(|| "-".to_string(), |d| format!("{:.1}", ms(d))))
+            .collect();
+        let fastest = engines
+            .iter()
+            .zip(&row.times)
+            .filter_map(|(e, t)| t.map(|t| (e, t)))
+            .min_by_key(|(_, t)| *t)
+            .map_or("-", |(e, _)| e.as_str());
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {fastest} |",
+            row.name,
+            cells.join(" | "),
+            row.routed.as_deref().unwrap_or("-")
+        );
+    }
+    out
+}
