@@ -246,6 +246,9 @@ async fn postgres_resident_tables_pull_queries_there_and_a_stopped_server_falls_
         )
         .await
         .expect("load");
+    // The load refreshed what PostgreSQL says about its copies (reltuples, relation size).
+    let held = switchyard.router().statistics().held_bytes("pg", "nation");
+    assert!(held.is_some_and(|bytes| bytes > 0), "{held:?}");
     let local = run_and_check(&switchyard, sql).await;
     assert_eq!(local.chosen.as_deref(), Some("pg"), "{local}");
     assert!(

@@ -81,6 +81,12 @@ pub trait Engine: Send + Sync + fmt::Debug {
         Vec::new()
     }
 
+    /// Rows and bytes of the tables the engine holds, from its own catalog (PostgreSQL's
+    /// `reltuples` and relation sizes); engines that read the catalog's files return none.
+    async fn table_statistics(&self) -> Result<Vec<HeldTableStatistics>, EngineError> {
+        Ok(Vec::new())
+    }
+
     /// Copies `tables` from `catalog` into the engine, replacing earlier copies; returns the
     /// rows copied per table.
     async fn load(
@@ -95,6 +101,17 @@ pub trait Engine: Send + Sync + fmt::Debug {
             message: "it reads the catalog's files in place; there is nothing to load".to_string(),
         })
     }
+}
+
+/// What an engine's own catalog says about a table it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldTableStatistics {
+    /// The table.
+    pub table: String,
+    /// Estimated rows (PostgreSQL: `reltuples` as of the last `ANALYZE`).
+    pub rows: u64,
+    /// Bytes on disk, indexes and TOAST included.
+    pub bytes: u64,
 }
 
 /// A shared handle to an engine.

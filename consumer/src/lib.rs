@@ -18,7 +18,7 @@ pub mod substrait_to_logical;
 pub mod translate;
 
 pub use atomic_file::write_atomically;
-pub use engine::{Engine, EngineKind, EngineRef, Health, LoadProgress};
+pub use engine::{Engine, EngineKind, EngineRef, Health, HeldTableStatistics, LoadProgress};
 pub use engine_config::{DEFAULT_ENGINE, EngineConfig};
 pub use engines::datafusion::{DataFusionConfig, DataFusionEngine};
 pub use engines::duckdb::{DuckDbConfig, DuckDbEngine};

@@ -40,6 +40,9 @@ pub struct TableRead {
     pub table: String,
     /// Bytes of the columns read.
     pub bytes: f64,
+    /// The share of the table's columns read.
+    #[serde(skip)]
+    pub column_share: f64,
 }
 
 impl PlanEstimate {
@@ -72,14 +75,17 @@ impl PlanEstimate {
         self.processed_rows += inputs.iter().sum::<f64>();
         match node.relation {
             "READ" => {
+                let (read, total) = node.columns.unwrap_or((1, 1));
+                let column_share = if total == 0 {
+                    1.0
+                } else {
+                    (read as f64 / total as f64).min(1.0)
+                };
                 let (rows, bytes) = match node.table.as_deref().and_then(|t| statistics.table(t)) {
-                    Some(stats) => {
-                        let (read, total) = node.columns.unwrap_or((1, 1));
-                        (
-                            stats.rows as f64,
-                            stats.bytes_of_columns(read, total) as f64,
-                        )
-                    }
+                    Some(stats) => (
+                        stats.rows as f64,
+                        stats.bytes_of_columns(read, total) as f64,
+                    ),
                     None => (UNKNOWN_TABLE_ROWS, UNKNOWN_TABLE_BYTES),
                 };
                 self.scan_bytes += bytes;
@@ -88,6 +94,7 @@ impl PlanEstimate {
                     self.reads.push(TableRead {
                         table: table.clone(),
                         bytes,
+                        column_share,
                     });
                 }
                 rows * selectivity(node.predicate.as_ref())
@@ -191,15 +198,17 @@ pub struct CostBreakdown {
 }
 
 impl CostBreakdown {
-    /// Prices an estimate on a profile; `moved` lists tables read from elsewhere with the
-    /// profile of the engine they live in. Moving a table costs a query there (its start-up)
+    /// Prices an estimate on a profile, reading `scan_bytes` (the engine's own size of the
+    /// tables it reads); `moved` lists tables read from elsewhere with the profile of the
+    /// engine they live in. Moving a table costs a query there (its start-up)
     /// plus its bytes at the slower of the two transfer rates.
     pub fn price(
         profile: &EngineProfile,
         estimate: &PlanEstimate,
+        scan_bytes: f64,
         moved: Vec<(TableRead, &EngineProfile)>,
     ) -> Self {
-        let scan_ms = estimate.scan_bytes / (profile.scan_mb_per_s * 1e6) * 1e3;
+        let scan_ms = scan_bytes / (profile.scan_mb_per_s * 1e6) * 1e3;
         let compute_ms = estimate.processed_rows * profile.row_ns / 1e6;
         let result_ms = estimate.result_rows * profile.result_row_ns / 1e6;
         // `0.0 +` because an empty f64 sum is -0.0, which would print as such.

@@ -328,7 +328,19 @@ impl Router {
                 (home != index).then(|| (read.clone(), &self.engines[home].profile))
             })
             .collect();
-        let mut cost = CostBreakdown::price(&routed.profile, estimate, moved);
+        // An engine holding a copy scans its own bytes (PostgreSQL's heap, say).
+        let name = routed.engine.name();
+        let scan_bytes: f64 = 0.0
+            + estimate
+                .reads
+                .iter()
+                .map(|read| {
+                    self.statistics
+                        .held_bytes(name, &read.table)
+                        .map_or(read.bytes, |bytes| bytes as f64 * read.column_share)
+                })
+                .sum::<f64>();
+        let mut cost = CostBreakdown::price(&routed.profile, estimate, scan_bytes, moved);
         match self.memory.recall(routed.engine.name(), fingerprint) {
             Learned::Measured(ms) => {
                 cost.total_ms = ms;

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 use datafusion::parquet::file::metadata::ParquetMetaDataReader;
 use serde::Serialize;
+use switchyard_consumer::HeldTableStatistics;
 use switchyard_producer::{Catalog, TableFormat};
 
 /// What the cost model knows about one table.
@@ -36,10 +38,13 @@ impl TableStatistics {
     }
 }
 
-/// Statistics for the catalog's tables, gathered once when a configuration opens.
-#[derive(Debug, Clone, Default)]
+/// Statistics for the catalog's tables, gathered once when a configuration opens, and
+/// what engines holding copies say about their copies (refreshed after loads).
+#[derive(Debug, Default)]
 pub struct Statistics {
     tables: HashMap<String, TableStatistics>,
+    /// (engine, table) → bytes of the engine's copy.
+    held: RwLock<HashMap<(String, String), u64>>,
 }
 
 impl Statistics {
@@ -58,7 +63,28 @@ impl Statistics {
                 Err(e) => tracing::warn!(table = table.name(), "no statistics: {e}"),
             }
         }
-        Self { tables }
+        Self {
+            tables,
+            held: RwLock::default(),
+        }
+    }
+
+    /// Records what `engine` says about the tables it holds.
+    pub fn set_held(&self, engine: &str, held: &[HeldTableStatistics]) {
+        let mut map = self.held.write().unwrap_or_else(|e| e.into_inner());
+        map.retain(|(e, _), _| e != engine);
+        for table in held {
+            map.insert((engine.to_string(), table.table.clone()), table.bytes);
+        }
+    }
+
+    /// The bytes of `engine`'s copy of `table`, if it reported one.
+    pub fn held_bytes(&self, engine: &str, table: &str) -> Option<u64> {
+        self.held
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(engine.to_string(), table.to_string()))
+            .copied()
     }
 
     /// A table's statistics.

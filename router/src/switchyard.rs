@@ -3,6 +3,7 @@
 //! The `switchyard` command and the service are thin layers over this type.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
@@ -15,6 +16,9 @@ use crate::decision::{Attempt, RouteDecision};
 use crate::error::RouterError;
 use crate::router::Router;
 use crate::statistics::Statistics;
+
+/// How long opening a configuration waits for an engine's table statistics.
+pub const HELD_STATISTICS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Everything a configuration describes, opened and ready.
 #[derive(Debug)]
@@ -58,12 +62,31 @@ impl Switchyard {
             message,
         })?;
         let producer = Producer::new(catalog, config.version.clone())?;
-        Ok(Self {
+        let switchyard = Self {
             config,
             producer,
             engines,
             router,
-        })
+        };
+        for engine in switchyard.engines.iter() {
+            if !engine.resident_tables().is_empty() {
+                switchyard.refresh_held_statistics(engine).await;
+            }
+        }
+        Ok(switchyard)
+    }
+
+    /// Asks `engine` about the tables it holds, for the cost model; an engine that does not
+    /// answer within [`HELD_STATISTICS_TIMEOUT`] keeps what was known (the catalog's figures).
+    async fn refresh_held_statistics(&self, engine: &EngineRef) {
+        match tokio::time::timeout(HELD_STATISTICS_TIMEOUT, engine.table_statistics()).await {
+            Ok(Ok(held)) => self.router.statistics().set_held(engine.name(), &held),
+            Ok(Err(e)) => tracing::warn!(engine = engine.name(), "no table statistics: {e}"),
+            Err(_) => tracing::warn!(
+                engine = engine.name(),
+                "no table statistics: no answer in time"
+            ),
+        }
     }
 
     /// The router.
@@ -225,6 +248,7 @@ impl Switchyard {
             });
         }
         let loaded = target.load(self.catalog(), &tables, progress).await?;
+        self.refresh_held_statistics(&target).await;
         if let Some(path) = &self.config.source {
             let names: Vec<String> = loaded.iter().map(|(name, _)| name.clone()).collect();
             Config::record_loaded_tables(path, engine, &names)?;

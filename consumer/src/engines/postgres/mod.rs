@@ -23,7 +23,7 @@ pub use config::{DEFAULT_CONNECT_TIMEOUT, PostgresConfig};
 use self::connect::{connect, parse_url, pg_message};
 use self::decode::BatchBuilder;
 use crate::conform::conform_batch;
-use crate::engine::{Engine, EngineKind, Health, LoadProgress};
+use crate::engine::{Engine, EngineKind, Health, HeldTableStatistics, LoadProgress};
 use crate::error::EngineError;
 use crate::manifest::Manifest;
 use crate::record_stream::{BatchSender, OnDrop, batch_channel};
@@ -216,6 +216,33 @@ impl Engine for PostgresEngine {
 
     fn resident_tables(&self) -> Vec<String> {
         self.tables.list()
+    }
+
+    async fn table_statistics(&self) -> Result<Vec<HeldTableStatistics>, EngineError> {
+        let tables = self.resident_tables();
+        if tables.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = connect(&self.name, &self.parsed, &self.config).await?;
+        // reltuples is -1 for a table never analyzed (PostgreSQL 14+): no estimate then.
+        let rows = client
+            .query(
+                "SELECT c.relname::text, c.reltuples::float8, pg_total_relation_size(c.oid)::int8 \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname = ANY($1) \
+                 AND c.reltuples >= 0",
+                &[&tables],
+            )
+            .await
+            .map_err(|e| self.remote(pg_message(&e)))?;
+        Ok(rows
+            .iter()
+            .map(|row| HeldTableStatistics {
+                table: row.get(0),
+                rows: row.get::<_, f64>(1) as u64,
+                bytes: u64::try_from(row.get::<_, i64>(2)).unwrap_or(0),
+            })
+            .collect())
     }
 
     async fn load(
