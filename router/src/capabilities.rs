@@ -72,7 +72,8 @@ pub struct Capabilities {
     relations: Option<VariantLists>,
     expressions: Option<VariantLists>,
     types: Option<HashSet<DataKind>>,
-    functions: HashMap<(FunctionKind, String), Vec<FunctionImpls>>,
+    /// Kind → name → entries (nested so lookups borrow the name).
+    functions: HashMap<FunctionKind, HashMap<String, Vec<FunctionImpls>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,7 +110,8 @@ impl Capabilities {
             }
             Some(kinds)
         };
-        let mut functions: HashMap<(FunctionKind, String), Vec<FunctionImpls>> = HashMap::new();
+        let mut functions: HashMap<FunctionKind, HashMap<String, Vec<FunctionImpls>>> =
+            HashMap::new();
         for (kind, list) in [
             (FunctionKind::Scalar, &manifest.supported_scalar_functions),
             (
@@ -121,7 +123,9 @@ impl Capabilities {
             for entry in list {
                 let impls = function_impls(manifest, kind, entry)?;
                 functions
-                    .entry((kind, entry.name.clone()))
+                    .entry(kind)
+                    .or_default()
+                    .entry(entry.name.clone())
                     .or_default()
                     .push(impls);
             }
@@ -192,7 +196,11 @@ impl Capabilities {
                 arguments.join(", ")
             )
         };
-        let Some(entries) = self.functions.get(&(call.kind, call.name.clone())) else {
+        let Some(entries) = self
+            .functions
+            .get(&call.kind)
+            .and_then(|by_name| by_name.get(call.name.as_str()))
+        else {
             return Some(described());
         };
         let entries: Vec<&FunctionImpls> = entries

@@ -5,7 +5,8 @@
 //! range 30%, each pattern match 20%, anything else 50%; an inner join of inputs `l` and `r`
 //! gives `max(l, r)` rows (a foreign-key join); semi and anti joins keep half the left side;
 //! `GROUP BY` with `k` keys gives `min(n, k·√n)` groups; a table without statistics is taken
-//! as 10,000 rows and 1 MB.
+//! as 10,000 rows and 1 MB. Conjuncts of a join condition beyond its first equality filter
+//! like a `WHERE`; outer joins keep at least their outer sides' rows.
 
 use serde::Serialize;
 

@@ -24,6 +24,8 @@ pub struct RouteDecision {
     pub attempts: Vec<Attempt>,
     /// Whether a failure of the chosen engine ends the query instead of falling back.
     pub strict: bool,
+    /// Whether the plan writes (`WRITE`, `DDL`, `UPDATE`): such plans never fall back.
+    pub writes: bool,
     /// The plan's fingerprint (for `queries:` in routing rules).
     pub fingerprint: String,
     /// The plan's estimated rows and bytes.
@@ -100,6 +102,8 @@ impl fmt::Display for RouteDecision {
         let fallbacks: Vec<&str> = self.order().skip(1).map(|c| c.engine.as_str()).collect();
         if self.strict {
             writeln!(f, "fallback: none (strict)")?;
+        } else if self.writes {
+            writeln!(f, "fallback: none (the plan writes)")?;
         } else if !fallbacks.is_empty() {
             writeln!(f, "fallback: {}", fallbacks.join(", "))?;
         }

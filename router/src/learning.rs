@@ -78,35 +78,34 @@ impl RuntimeMemory {
     }
 
     /// Records a completed run: `model_ms` is what the model (before learning) estimated.
+    /// With a file, it is rewritten while the memory is locked, so concurrent runs cannot
+    /// write an older memory over a newer one.
     pub fn record(&self, engine: &str, fingerprint: &str, model_ms: f64, measured_ms: f64) {
         if !(model_ms > 0.0 && measured_ms > 0.0 && model_ms.is_finite() && measured_ms.is_finite())
         {
             return;
         }
-        let snapshot = {
-            let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
-            let observed = (measured_ms / model_ms).ln();
-            let log = memory
-                .engine_log_correction
-                .entry(engine.to_string())
-                .or_insert(observed);
-            *log = (1.0 - CORRECTION_WEIGHT) * *log + CORRECTION_WEIGHT * observed;
-            memory.sequence += 1;
-            let sequence = memory.sequence;
-            let entry = memory
-                .plan_ms
-                .entry(key(fingerprint, engine))
-                .or_insert((measured_ms, sequence));
-            *entry = ((entry.0 + measured_ms) / 2.0, sequence);
-            if memory.plan_ms.len() > MAX_PLANS {
-                let cutoff = sequence.saturating_sub(MAX_PLANS as u64 / 2);
-                memory.plan_ms.retain(|_, (_, seq)| *seq > cutoff);
-            }
-            self.file.as_ref().map(|_| memory.clone())
-        };
-        if let (Some(path), Some(memory)) = (&self.file, snapshot) {
+        let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let observed = (measured_ms / model_ms).ln();
+        let log = memory
+            .engine_log_correction
+            .entry(engine.to_string())
+            .or_insert(observed);
+        *log = (1.0 - CORRECTION_WEIGHT) * *log + CORRECTION_WEIGHT * observed;
+        memory.sequence += 1;
+        let sequence = memory.sequence;
+        let entry = memory
+            .plan_ms
+            .entry(key(fingerprint, engine))
+            .or_insert((measured_ms, sequence));
+        *entry = ((entry.0 + measured_ms) / 2.0, sequence);
+        if memory.plan_ms.len() > MAX_PLANS {
+            let cutoff = sequence.saturating_sub(MAX_PLANS as u64 / 2);
+            memory.plan_ms.retain(|_, (_, seq)| *seq > cutoff);
+        }
+        if let Some(path) = &self.file {
             let written = switchyard_consumer::write_atomically(path, |out| {
-                serde_json::to_writer(out, &memory)?;
+                serde_json::to_writer(out, &*memory)?;
                 Ok(())
             });
             if let Err(e) = written {

@@ -231,6 +231,10 @@ impl Router {
             candidates: capable,
             attempts: Vec::new(),
             strict: self.policy.strict,
+            writes: features
+                .relations
+                .iter()
+                .any(|r| matches!(r.relation, "WRITE" | "DDL" | "UPDATE")),
             fingerprint: features.fingerprint.clone(),
             estimate,
         }

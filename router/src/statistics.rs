@@ -21,8 +21,6 @@ pub struct TableStatistics {
     /// Bytes an engine decodes to read every column (Parquet's uncompressed size; the file
     /// size for text formats).
     pub bytes: u64,
-    /// Bytes per column, in schema order, where the format records them.
-    pub column_bytes: Vec<u64>,
     /// Whether `rows` is exact (Parquet metadata) or an estimate.
     pub exact: bool,
 }
@@ -113,7 +111,6 @@ fn parquet_statistics(files: &[PathBuf]) -> Result<TableStatistics, String> {
     let mut stats = TableStatistics {
         rows: 0,
         bytes: 0,
-        column_bytes: Vec::new(),
         exact: true,
     };
     for path in files {
@@ -124,12 +121,6 @@ fn parquet_statistics(files: &[PathBuf]) -> Result<TableStatistics, String> {
         for group in metadata.row_groups() {
             stats.rows += u64::try_from(group.num_rows()).unwrap_or(0);
             stats.bytes += u64::try_from(group.total_byte_size()).unwrap_or(0);
-            if stats.column_bytes.len() < group.columns().len() {
-                stats.column_bytes.resize(group.columns().len(), 0);
-            }
-            for (total, column) in stats.column_bytes.iter_mut().zip(group.columns()) {
-                *total += u64::try_from(column.uncompressed_size()).unwrap_or(0);
-            }
         }
     }
     Ok(stats)
@@ -158,7 +149,6 @@ fn text_statistics(files: &[PathBuf]) -> Result<TableStatistics, String> {
     Ok(TableStatistics {
         rows,
         bytes,
-        column_bytes: Vec::new(),
         exact: false,
     })
 }

@@ -3,7 +3,7 @@
 //! The `switchyard` command and the service are thin layers over this type.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
@@ -38,6 +38,9 @@ pub struct RoutedRun {
     pub engine: EngineRef,
     /// The result.
     pub stream: SendableRecordBatchStream,
+    /// When the engine that took the plan started it (failed attempts before it excluded),
+    /// for learning from its run time.
+    pub started: Instant,
 }
 
 impl Switchyard {
@@ -122,7 +125,10 @@ impl Switchyard {
         let mut decision = self.explain(plan, engine)?;
         let order: Vec<String> = match engine {
             Some(name) => vec![name.to_string()],
-            None if decision.strict => decision.order().take(1).map(|c| c.engine.clone()).collect(),
+            // A plan that writes may have written before failing: never run it twice.
+            None if decision.strict || decision.writes => {
+                decision.order().take(1).map(|c| c.engine.clone()).collect()
+            }
             None => decision.order().map(|c| c.engine.clone()).collect(),
         };
         if order.is_empty() {
@@ -133,6 +139,7 @@ impl Switchyard {
         let mut last_error = None;
         for name in order {
             let engine = self.engines.get(&name)?;
+            let started_at = Instant::now();
             tracing::debug!(engine = %name, producer = plan.producer(), "executing plan");
             let started = match engine.execute(plan).await {
                 Ok(mut stream) => match stream.next().await {
@@ -159,6 +166,7 @@ impl Switchyard {
                         decision,
                         engine,
                         stream,
+                        started: started_at,
                     });
                 }
                 Err(e) => {

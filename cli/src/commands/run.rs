@@ -19,15 +19,17 @@ pub async fn run(switchyard: &Switchyard, args: RunArgs) -> Result<()> {
     let plan = plan_input(switchyard, &args.input).await?;
     let started = Instant::now();
     let run = switchyard.run(&plan, args.engine.as_deref()).await?;
-    let (decision, engine, stream) = (run.decision, run.engine, run.stream);
+    let (decision, engine, stream, engine_started) =
+        (run.decision, run.engine, run.stream, run.started);
     let schema = stream.schema();
     let batches = collect(stream)
         .await
         .with_context(|| format!("engine {} failed", engine.name()))?;
     let elapsed = started.elapsed();
+    // Learn from the engine that answered, not the attempts that failed before it.
     switchyard
         .router()
-        .record_run(&decision, engine.name(), elapsed);
+        .record_run(&decision, engine.name(), engine_started.elapsed());
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     match &args.output {
         Some(path) => {

@@ -2,7 +2,6 @@
 //! `ValidatedPlan` caps relation depth and protobuf decoding caps message nesting.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use prost::Message;
 use switchyard_producer::substrait::proto::expression::field_reference::{ReferenceType, RootType};
@@ -38,17 +37,23 @@ pub(super) fn collect(plan: &Plan) -> PlanFeatures {
     walker.features
 }
 
+/// FNV-1a (64 bits) of the relations, the extension URNs and the function declarations;
+/// not the version, so the same plan from another producer release keeps its fingerprint.
+/// A hash with a fixed definition, since fingerprints are written into configurations.
 fn fingerprint(plan: &Plan) -> String {
-    let mut hasher = DefaultHasher::new();
-    // The relations and the function declarations they refer to; not the version, so the
-    // same plan from another producer release keeps its fingerprint.
-    for relation in &plan.relations {
-        relation.encode_to_vec().hash(&mut hasher);
-    }
-    for declaration in &plan.extensions {
-        declaration.encode_to_vec().hash(&mut hasher);
-    }
-    format!("{:016x}", hasher.finish())
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: Vec<u8>| {
+        for byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    plan.relations.iter().for_each(|r| feed(r.encode_to_vec()));
+    plan.extension_urns
+        .iter()
+        .for_each(|u| feed(u.encode_to_vec()));
+    plan.extensions.iter().for_each(|d| feed(d.encode_to_vec()));
+    format!("{hash:016x}")
 }
 
 struct Walker<'p> {
@@ -116,7 +121,9 @@ impl<'p> Walker<'p> {
             RelType::Read(read) => {
                 let variant = match read.read_type.as_ref() {
                     Some(ReadType::NamedTable(t)) => {
-                        let name = t.names.join(".");
+                        // Engines resolve the last part of a qualified name (`public.orders`)
+                        // against their tables, so rules and statistics use it too.
+                        let name = t.names.last().cloned().unwrap_or_default();
                         self.features.tables.insert(name.clone());
                         self.features.shape.nodes[index].table = Some(name);
                         Some("NAMED_TABLE")
@@ -217,11 +224,18 @@ impl<'p> Walker<'p> {
                 // ones per grouping (DataFusion writes both).
                 #[allow(deprecated)]
                 let groupings: Vec<&Expression> = if aggregate.grouping_expressions.is_empty() {
-                    aggregate
+                    // Grouping sets repeat shared expressions; each is one output column.
+                    let mut distinct: Vec<&Expression> = Vec::new();
+                    for e in aggregate
                         .groupings
                         .iter()
                         .flat_map(|g| &g.grouping_expressions)
-                        .collect()
+                    {
+                        if !distinct.contains(&e) {
+                            distinct.push(e);
+                        }
+                    }
+                    distinct
                 } else {
                     aggregate.grouping_expressions.iter().collect()
                 };
@@ -233,6 +247,7 @@ impl<'p> Walker<'p> {
                 for (i, measure) in aggregate.measures.iter().enumerate() {
                     let measure_path = format!("{path}/measures[{i}]");
                     let Some(function) = measure.measure.as_ref() else {
+                        schema.push(None);
                         continue;
                     };
                     let arguments =
@@ -344,13 +359,25 @@ impl<'p> Walker<'p> {
                 (window.common.as_ref(), schema)
             }
             other => {
-                let (name, inputs) = other_relation(other);
-                self.relation(index, name, None, &path);
-                let mut schema = Schema::new();
-                for (i, input) in inputs.into_iter().enumerate() {
-                    schema = self.input(index, Some(input), child(&format!("inputs[{i}]")), depth);
+                let other = other_relation(other);
+                self.relation(index, other.name, None, &path);
+                let mut schemas = Vec::new();
+                for (i, input) in other.inputs.into_iter().enumerate() {
+                    schemas.push(self.input(
+                        index,
+                        Some(input),
+                        child(&format!("inputs[{i}]")),
+                        depth,
+                    ));
                 }
-                (None, schema)
+                // Physical joins output both sides (their join types are not tracked);
+                // exchanges their input; anything else is not derived.
+                let schema = match other.output {
+                    OtherOutput::Concatenated => schemas.concat(),
+                    OtherOutput::Input => schemas.into_iter().next().unwrap_or_default(),
+                    OtherOutput::Unknown => Schema::new(),
+                };
+                (other.common, schema)
             }
         };
         let schema = apply_emit(common, schema);
@@ -772,39 +799,76 @@ fn set_op_name(op: set_rel::SetOp) -> &'static str {
     }
 }
 
-/// Relations the walk does not look inside: their dialect name and inputs.
-fn other_relation(rel: &RelType) -> (&'static str, Vec<&Rel>) {
+/// How a relation the walk does not look inside forms its output.
+enum OtherOutput {
+    Concatenated,
+    Input,
+    Unknown,
+}
+
+/// A relation the walk does not look inside.
+struct OtherRelation<'a> {
+    name: &'static str,
+    inputs: Vec<&'a Rel>,
+    common: Option<&'a RelCommon>,
+    output: OtherOutput,
+}
+
+/// Relations the walk does not look inside: their dialect name, inputs and output.
+fn other_relation(rel: &RelType) -> OtherRelation<'_> {
+    let other = |name, inputs, common, output| OtherRelation {
+        name,
+        inputs,
+        common,
+        output,
+    };
+
+    use OtherOutput::{Concatenated, Input, Unknown};
     match rel {
-        RelType::ExtensionLeaf(_) => ("EXTENSION_LEAF", Vec::new()),
-        RelType::ExtensionSingle(r) => ("EXTENSION_SINGLE", boxed_input(&r.input)),
-        RelType::ExtensionMulti(r) => ("EXTENSION_MULTI", r.inputs.iter().collect()),
-        RelType::Reference(_) => ("REFERENCE", Vec::new()),
-        RelType::Write(r) => ("WRITE", boxed_input(&r.input)),
-        RelType::Ddl(r) => ("DDL", boxed_input(&r.view_definition)),
-        RelType::Update(_) => ("UPDATE", Vec::new()),
-        RelType::HashJoin(r) => (
+        RelType::ExtensionLeaf(r) => {
+            other("EXTENSION_LEAF", Vec::new(), r.common.as_ref(), Unknown)
+        }
+        RelType::ExtensionSingle(r) => other(
+            "EXTENSION_SINGLE",
+            boxed_input(&r.input),
+            r.common.as_ref(),
+            Unknown,
+        ),
+        RelType::ExtensionMulti(r) => other(
+            "EXTENSION_MULTI",
+            r.inputs.iter().collect(),
+            r.common.as_ref(),
+            Unknown,
+        ),
+        RelType::Reference(_) => other("REFERENCE", Vec::new(), None, Unknown),
+        RelType::Write(r) => other("WRITE", boxed_input(&r.input), r.common.as_ref(), Unknown),
+        RelType::Ddl(r) => other(
+            "DDL",
+            boxed_input(&r.view_definition),
+            r.common.as_ref(),
+            Unknown,
+        ),
+        RelType::Update(_) => other("UPDATE", Vec::new(), None, Unknown),
+        RelType::HashJoin(r) => other(
             "HASH_JOIN",
-            [r.left.as_deref(), r.right.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect(),
+            pair_input(&r.left, &r.right),
+            r.common.as_ref(),
+            Concatenated,
         ),
-        RelType::MergeJoin(r) => (
+        RelType::MergeJoin(r) => other(
             "MERGE_JOIN",
-            [r.left.as_deref(), r.right.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect(),
+            pair_input(&r.left, &r.right),
+            r.common.as_ref(),
+            Concatenated,
         ),
-        RelType::NestedLoopJoin(r) => (
+        RelType::NestedLoopJoin(r) => other(
             "NESTED_LOOP_JOIN",
-            [r.left.as_deref(), r.right.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect(),
+            pair_input(&r.left, &r.right),
+            r.common.as_ref(),
+            Concatenated,
         ),
-        RelType::Exchange(r) => ("EXCHANGE", boxed_input(&r.input)),
-        RelType::Expand(r) => ("EXPAND", boxed_input(&r.input)),
+        RelType::Exchange(r) => other("EXCHANGE", boxed_input(&r.input), r.common.as_ref(), Input),
+        RelType::Expand(r) => other("EXPAND", boxed_input(&r.input), r.common.as_ref(), Unknown),
         // Walked by `Walker::rel` itself.
         RelType::Read(_)
         | RelType::Filter(_)
@@ -815,8 +879,15 @@ fn other_relation(rel: &RelType) -> (&'static str, Vec<&Rel>) {
         | RelType::Join(_)
         | RelType::Cross(_)
         | RelType::Set(_)
-        | RelType::Window(_) => ("UNKNOWN", Vec::new()),
+        | RelType::Window(_) => other("UNKNOWN", Vec::new(), None, Unknown),
     }
+}
+
+fn pair_input<'a>(left: &'a Option<Box<Rel>>, right: &'a Option<Box<Rel>>) -> Vec<&'a Rel> {
+    [left.as_deref(), right.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 fn boxed_input(input: &Option<Box<Rel>>) -> Vec<&Rel> {
