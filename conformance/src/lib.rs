@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod datagen;
 pub mod differential;
 pub mod direct;
+pub mod function_tests;
 pub mod pg_cluster;
 
 pub use compare::{DEFAULT_RELATIVE_TOLERANCE, compare_results, plan_is_ordered};
