@@ -11,7 +11,7 @@ use switchyard_conformance::bench::routing::{
 use switchyard_conformance::{PgCluster, ensure_tpch};
 use switchyard_consumer::{DuckDbConfig, EngineConfig, PostgresConfig};
 use switchyard_router::calibrate::calibrate;
-use switchyard_router::routing_config::EngineRouting;
+use switchyard_router::routing_config::{EngineRouting, TableRouting};
 use switchyard_router::{Config, Switchyard};
 
 use crate::commands::bench::{build_kind, command_line, utc_now};
@@ -92,7 +92,17 @@ pub async fn run(options: RoutingBenchOptions) -> Result<String> {
         .map(String::from)
         .to_vec();
     if let Some(EngineConfig::Postgres(pg)) = config.file.engines.get_mut("postgres") {
-        pg.tables = resident;
+        pg.tables = resident.clone();
+    }
+    // The Parquet files are the data here; PostgreSQL holds copies, so no engine pays for
+    // moving tables and the choice rests on speed alone.
+    for table in resident {
+        config.file.routing.tables.insert(
+            table,
+            TableRouting {
+                home: "files".to_string(),
+            },
+        );
     }
     let switchyard = Switchyard::open(config).await?;
     let workload = routing_workload(options.lookups, options.scale).map_err(|e| anyhow!(e))?;
