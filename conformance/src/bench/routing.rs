@@ -182,7 +182,7 @@ pub fn render_routing_markdown(
     );
     let _ = writeln!(
         out,
-        "Profiles (measured by `switchyard calibrate` in the same run):\n"
+        "The tables' home is their Parquet files (PostgreSQL holds loaded copies), so no move costs enter. Profiles (measured by `switchyard calibrate` in the same run):\n"
     );
     for profile in &context.profiles {
         let _ = writeln!(out, "- {profile}");
