@@ -27,6 +27,7 @@ mod lexer;
 mod model;
 mod parse;
 mod temporal;
+mod to_plan;
 mod types;
 mod value;
 
@@ -35,5 +36,6 @@ pub use model::{
     Argument, Expected, FunctionCall, Lambda, Table, TestCase, TestFile, TestGroup, TestKind,
 };
 pub use parse::parse_test_file;
+pub use to_plan::{PlanError, RESULT_COLUMN, case_plan, compound_name, extension_urn};
 pub use types::{DataType, TypeKind};
 pub use value::{Literal, TypedValue};

@@ -12,6 +12,7 @@
 //! that a YAML declares as enums (`extract('YEAR'::str, ...)`), since that is how the test
 //! format writes them.
 
+mod decimal;
 mod literal;
 mod temporal;
 
@@ -31,14 +32,14 @@ use switchyard_producer::substrait::proto::extensions::{
     SimpleExtensionDeclaration, SimpleExtensionUrn,
 };
 use switchyard_producer::substrait::proto::function_argument::ArgType;
-use switchyard_producer::substrait::proto::r#type::{self, Nullability};
 use switchyard_producer::substrait::proto::read_rel::{ReadType, VirtualTable};
 use switchyard_producer::substrait::proto::rel::RelType;
 use switchyard_producer::substrait::proto::rel_common::{Emit, EmitKind};
+use switchyard_producer::substrait::proto::r#type::{self, Nullability};
 use switchyard_producer::substrait::proto::{
     AggregateFunction, AggregateRel, AggregationPhase, Expression, FunctionArgument,
-    FunctionOption, NamedStruct, Plan, PlanRel, ProjectRel, ReadRel, Rel, RelCommon, RelRoot,
-    Type, plan_rel,
+    FunctionOption, NamedStruct, Plan, PlanRel, ProjectRel, ReadRel, Rel, RelCommon, RelRoot, Type,
+    plan_rel,
 };
 use switchyard_producer::substrait::version::version_with_producer;
 use thiserror::Error;
@@ -77,7 +78,11 @@ pub enum PlanError {
 pub fn case_plan(case: &TestCase, include: &[String]) -> Result<Plan, PlanError> {
     let urn = match include {
         [path] => extension_urn(path)?,
-        [] => return Err(PlanError::Invalid("the file includes no extension".to_string())),
+        [] => {
+            return Err(PlanError::Invalid(
+                "the file includes no extension".to_string(),
+            ));
+        }
         several => {
             return Err(PlanError::Unsupported(format!(
                 "the file includes {} extensions, so which one declares `{}` is unknown",
@@ -134,7 +139,9 @@ pub fn case_plan(case: &TestCase, include: &[String]) -> Result<Plan, PlanError>
             return Err(PlanError::Invalid("a scalar case with a table".to_string()));
         }
         (TestKind::Aggregate, None) => {
-            return Err(PlanError::Invalid("an aggregate case without a table".to_string()));
+            return Err(PlanError::Invalid(
+                "an aggregate case without a table".to_string(),
+            ));
         }
     };
     Ok(Plan {
@@ -231,7 +238,9 @@ fn function_argument(
     table: Option<&Table>,
 ) -> Result<FunctionArgument, PlanError> {
     let expression = match argument {
-        Argument::Value(value) => literal_expression(proto_literal(&value.value, &value.data_type)?),
+        Argument::Value(value) => {
+            literal_expression(proto_literal(&value.value, &value.data_type)?)
+        }
         Argument::Column { index, .. } => {
             if *index >= table.map_or(0, |table| table.columns.len()) {
                 return Err(PlanError::Invalid(format!(
@@ -290,8 +299,13 @@ fn aggregate_call(table: &Table, function: AggregateFunction) -> Result<Rel, Pla
                     .any(|row| matches!(row.get(index), Some(Literal::Null))),
         })
         .collect();
-    let types = columns.iter().map(proto_type).collect::<Result<Vec<_>, _>>()?;
-    let names = (0..columns.len()).map(|index| format!("col{index}")).collect();
+    let types = columns
+        .iter()
+        .map(proto_type)
+        .collect::<Result<Vec<_>, _>>()?;
+    let names = (0..columns.len())
+        .map(|index| format!("col{index}"))
+        .collect();
     let rows = table
         .rows
         .iter()

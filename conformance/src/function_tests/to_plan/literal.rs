@@ -13,6 +13,7 @@ use switchyard_producer::substrait::proto::expression::literal::{
 use switchyard_producer::substrait::proto::r#type::{self, Kind, Nullability};
 
 use super::PlanError;
+use super::decimal;
 use super::temporal::{self, Duration};
 use crate::function_tests::{DataType, Literal, TypeKind};
 
@@ -97,7 +98,7 @@ pub(super) fn proto_type(data_type: &DataType) -> Result<Type, PlanError> {
             ..Default::default()
         }),
         TypeKind::Decimal(params) => {
-            let (precision, scale) = decimal_params(*params)?;
+            let (precision, scale) = decimal::params(*params)?;
             Kind::Decimal(r#type::Decimal {
                 precision: int32(precision),
                 scale: int32(scale),
@@ -138,7 +139,10 @@ pub(super) fn proto_type(data_type: &DataType) -> Result<Type, PlanError> {
 
 /// A value of `data_type` as a Substrait literal. A null becomes a typed null of the nullable
 /// form of `data_type`, whatever the `?` says, since a null value makes the type nullable.
-pub(super) fn proto_literal(value: &Literal, data_type: &DataType) -> Result<ProtoLiteral, PlanError> {
+pub(super) fn proto_literal(
+    value: &Literal,
+    data_type: &DataType,
+) -> Result<ProtoLiteral, PlanError> {
     if matches!(value, Literal::Null) {
         let null_type = DataType::nullable(data_type.kind.clone());
         return Ok(ProtoLiteral {
@@ -152,7 +156,9 @@ pub(super) fn proto_literal(value: &Literal, data_type: &DataType) -> Result<Pro
         (Literal::Lambda(_), _) | (_, TypeKind::Func { .. }) => return Err(lambda_unsupported()),
         (_, TypeKind::UserDefined(name)) => return Err(user_defined_unsupported(name)),
         (Literal::Boolean(b), TypeKind::Boolean) => LiteralType::Boolean(*b),
-        (Literal::Integer(v), TypeKind::I8) => LiteralType::I8(i32::from(integer::<i8>(*v, data_type)?)),
+        (Literal::Integer(v), TypeKind::I8) => {
+            LiteralType::I8(i32::from(integer::<i8>(*v, data_type)?))
+        }
         (Literal::Integer(v), TypeKind::I16) => {
             LiteralType::I16(i32::from(integer::<i16>(*v, data_type)?))
         }
@@ -161,8 +167,8 @@ pub(super) fn proto_literal(value: &Literal, data_type: &DataType) -> Result<Pro
         (Literal::Float(text), TypeKind::Fp32) => LiteralType::Fp32(float(text, data_type)?),
         (Literal::Float(text), TypeKind::Fp64) => LiteralType::Fp64(float(text, data_type)?),
         (Literal::Decimal(text), TypeKind::Decimal(params)) => {
-            let (precision, scale) = decimal_params(*params)?;
-            let unscaled = decimal_unscaled(text, precision, scale)?;
+            let (precision, scale) = decimal::params(*params)?;
+            let unscaled = decimal::unscaled(text, precision, scale)?;
             LiteralType::Decimal(literal::Decimal {
                 value: unscaled.to_le_bytes().to_vec(),
                 precision: int32(precision),
@@ -227,93 +233,24 @@ pub(super) fn proto_literal(value: &Literal, data_type: &DataType) -> Result<Pro
     })
 }
 
-/// The unscaled value of decimal text at `scale`: `1.50` at scale 2 is 150. Takes an exponent
-/// (`1.5e+10`), and fails rather than round when digits would be lost or the value needs more
-/// than `precision` digits.
-pub(super) fn decimal_unscaled(text: &str, precision: u32, scale: u32) -> Result<i128, PlanError> {
-    let bad = |reason: &str| {
-        PlanError::Invalid(format!("{text} is not a dec<{precision},{scale}> value: {reason}"))
-    };
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(unsigned) => (true, unsigned),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((mantissa, exponent)) => {
-            let exponent: i64 = exponent.parse().map_err(|_| bad("bad exponent"))?;
-            (mantissa, exponent)
-        }
-        None => (unsigned, 0),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = format!("{whole}{fraction}");
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad("not a number"));
-    }
-    // Where the scaled value's decimal point sits relative to the last written digit.
-    let fraction_len = i64::try_from(fraction.len()).map_err(|_| bad("too long"))?;
-    let shift = exponent
-        .checked_add(i64::from(scale))
-        .and_then(|s| s.checked_sub(fraction_len))
-        .ok_or_else(|| bad("exponent out of range"))?;
-    let digits = digits.trim_start_matches('0');
-    let kept = if shift >= 0 {
-        digits
-    } else {
-        let drop = usize::try_from(shift.unsigned_abs()).unwrap_or(usize::MAX);
-        let (kept, dropped) = digits.split_at(digits.len().saturating_sub(drop));
-        if dropped.bytes().any(|b| b != b'0') {
-            return Err(bad("more fractional digits than its scale"));
-        }
-        kept
-    };
-    let mut value: i128 = 0;
-    for b in kept.bytes() {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i128::from(b - b'0')))
-            .ok_or_else(|| bad("too many digits"))?;
-    }
-    if shift > 0 && value != 0 {
-        value = u32::try_from(shift)
-            .ok()
-            .and_then(|shift| 10_i128.checked_pow(shift))
-            .and_then(|factor| value.checked_mul(factor))
-            .ok_or_else(|| bad("too many digits"))?;
-    }
-    let limit = 10_i128.checked_pow(precision).ok_or_else(|| bad("precision above 38"))?;
-    if value >= limit {
-        return Err(bad("needs more digits than its precision"));
-    }
-    Ok(if negative { -value } else { value })
-}
-
-/// `dec<P, S>` as `(P, S)`, with a bare `dec` read as `dec<38, 0>`.
-fn decimal_params(params: Option<(u32, u32)>) -> Result<(u32, u32), PlanError> {
-    let (precision, scale) = params.unwrap_or((38, 0));
-    if precision > 38 {
-        return Err(PlanError::Unsupported(format!(
-            "dec<{precision},{scale}>: Substrait decimals hold at most 38 digits"
-        )));
-    }
-    if precision == 0 || scale > precision {
-        return Err(PlanError::Invalid(format!(
-            "dec<{precision},{scale}> is not a valid decimal type"
-        )));
-    }
-    Ok((precision, scale))
-}
-
-fn string_literal(text: &str, kind: &TypeKind, data_type: &DataType) -> Result<LiteralType, PlanError> {
+fn string_literal(
+    text: &str,
+    kind: &TypeKind,
+    data_type: &DataType,
+) -> Result<LiteralType, PlanError> {
     let wrong_length = || PlanError::Invalid(format!("'{text}' does not fit `{data_type}`"));
     let chars = text.chars().count();
     Ok(match kind {
         TypeKind::String => LiteralType::String(text.to_string()),
-        TypeKind::VarChar(length) if chars <= as_usize(*length) => LiteralType::VarChar(literal::VarChar {
-            value: text.to_string(),
-            length: *length,
-        }),
-        TypeKind::FixedChar(length) if chars == as_usize(*length) => LiteralType::FixedChar(text.to_string()),
+        TypeKind::VarChar(length) if chars <= as_usize(*length) => {
+            LiteralType::VarChar(literal::VarChar {
+                value: text.to_string(),
+                length: *length,
+            })
+        }
+        TypeKind::FixedChar(length) if chars == as_usize(*length) => {
+            LiteralType::FixedChar(text.to_string())
+        }
         // The format has no byte escapes; binary values are the text's UTF-8 bytes.
         TypeKind::Binary => LiteralType::Binary(text.as_bytes().to_vec()),
         TypeKind::FixedBinary(length) if text.len() == as_usize(*length) => {
@@ -324,7 +261,9 @@ fn string_literal(text: &str, kind: &TypeKind, data_type: &DataType) -> Result<L
             return Err(wrong_length());
         }
         _ => {
-            return Err(PlanError::Invalid(format!("'{text}' is not a `{data_type}` value")));
+            return Err(PlanError::Invalid(format!(
+                "'{text}' is not a `{data_type}` value"
+            )));
         }
     })
 }
@@ -342,7 +281,7 @@ fn uuid_bytes(text: &str) -> Result<Vec<u8>, PlanError> {
     };
     Ok(hex
         .chunks(2)
-        .map(|pair| pair.iter().fold(0, |acc, &b| (acc << 4) | nibble(b)))
+        .map(|pair| pair.iter().fold(0_u8, |acc, &b| (acc << 4) | nibble(b)))
         .collect())
 }
 
@@ -433,7 +372,11 @@ fn integer<T: TryFrom<i64>>(value: i64, data_type: &DataType) -> Result<T, PlanE
 /// floats cannot carry a signalling one reliably).
 fn float<T: std::str::FromStr>(text: &str, data_type: &DataType) -> Result<T, PlanError> {
     let unsigned = text.trim_start_matches(['+', '-']);
-    let text = if unsigned.eq_ignore_ascii_case("snan") { "nan" } else { text };
+    let text = if unsigned.eq_ignore_ascii_case("snan") {
+        "nan"
+    } else {
+        text
+    };
     text.parse()
         .map_err(|_| PlanError::Invalid(format!("{text} is not a `{data_type}` value")))
 }
@@ -473,21 +416,6 @@ fn as_usize(value: u32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimals_scale_exactly() {
-        assert_eq!(decimal_unscaled("1.50", 5, 2), Ok(150));
-        assert_eq!(decimal_unscaled("-2.5", 2, 1), Ok(-25));
-        assert_eq!(decimal_unscaled("1.5e+10", 38, 0), Ok(15_000_000_000));
-        assert_eq!(decimal_unscaled("1.0", 38, 0), Ok(1));
-        assert_eq!(decimal_unscaled("0", 23, 22), Ok(0));
-        assert_eq!(
-            decimal_unscaled("99999999999999999999999999999999999999", 38, 0),
-            Ok(10_i128.pow(38) - 1)
-        );
-        assert!(decimal_unscaled("1.25", 5, 1).is_err());
-        assert!(decimal_unscaled("1000", 3, 0).is_err());
-    }
 
     #[test]
     fn uuids_are_sixteen_bytes() {

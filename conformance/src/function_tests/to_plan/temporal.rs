@@ -168,8 +168,7 @@ fn civil_days(text: &str) -> Result<i64, PlanError> {
     };
     let (year, month, day) = (field(year, text)?, field(month, text)?, field(day, text)?);
     // Four-digit years only, which also keeps the arithmetic below far from overflow.
-    if year > 9_999 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month)
-    {
+    if year > 9_999 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return Err(invalid(text, "no such date"));
     }
     Ok(days_from_civil(year, month, day))

@@ -94,12 +94,18 @@ fn a_scalar_call_with_an_option() {
 
     let (project, function) = scalar_call(&plan);
     assert_eq!(
-        project.common.as_ref().and_then(|common| common.emit_kind.clone()),
+        project
+            .common
+            .as_ref()
+            .and_then(|common| common.emit_kind.clone()),
         Some(EmitKind::Emit(Emit {
             output_mapping: vec![0]
         }))
     );
-    let Some(RelType::Read(read)) = project.input.as_ref().and_then(|input| input.rel_type.as_ref())
+    let Some(RelType::Read(read)) = project
+        .input
+        .as_ref()
+        .and_then(|input| input.rel_type.as_ref())
     else {
         panic!("expected a read under the project");
     };
@@ -241,7 +247,10 @@ fn lists_and_empty_lists() {
         panic!("expected a list");
     };
     assert_eq!(list.values.len(), 2);
-    assert!(matches!(list.values[1].literal_type, Some(LiteralType::Null(_))));
+    assert!(matches!(
+        list.values[1].literal_type,
+        Some(LiteralType::Null(_))
+    ));
     assert!(matches!(
         literal_arg(&function.arguments[1]).literal_type,
         Some(LiteralType::EmptyList(_))
@@ -255,7 +264,10 @@ fn lambdas_are_unsupported() {
         "transform([1, 2]::list<i32>, (x -> multiply(x, 2::i32))::func<i32 -> i32>) \
          = [2, 4]::list<i32>",
     );
-    assert!(matches!(result, Err(PlanError::Unsupported(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(PlanError::Unsupported(_))),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -273,14 +285,19 @@ fn an_aggregate_over_a_single_column() {
     assert_eq!(measure.arguments.len(), 1);
     assert!(matches!(
         &measure.arguments[0].arg_type,
-        Some(ArgType::Value(Expression { rex_type: Some(RexType::Selection(_)) }))
+        Some(ArgType::Value(Expression {
+            rex_type: Some(RexType::Selection(_))
+        }))
     ));
     assert!(matches!(
         kind(measure.output_type.as_ref()),
         Some(Kind::I64(i64_type)) if i64_type.nullability == REQUIRED
     ));
 
-    let Some(RelType::Read(read)) = aggregate.input.as_ref().and_then(|input| input.rel_type.as_ref())
+    let Some(RelType::Read(read)) = aggregate
+        .input
+        .as_ref()
+        .and_then(|input| input.rel_type.as_ref())
     else {
         panic!("expected a read under the aggregate");
     };
@@ -314,7 +331,10 @@ fn an_aggregate_over_columns_with_a_literal_argument() {
         literal_arg(&measure.arguments[2]).literal_type,
         Some(LiteralType::Fp64(0.5))
     );
-    let Some(RelType::Read(read)) = aggregate.input.as_ref().and_then(|input| input.rel_type.as_ref())
+    let Some(RelType::Read(read)) = aggregate
+        .input
+        .as_ref()
+        .and_then(|input| input.rel_type.as_ref())
     else {
         panic!("expected a read under the aggregate");
     };
@@ -352,7 +372,11 @@ fn urns_follow_the_corpus_yamls() {
         );
         checked += 1;
     }
-    assert!(checked > 10, "only {checked} YAMLs found in {}", dir.display());
+    assert!(
+        checked > 10,
+        "only {checked} YAMLs found in {}",
+        dir.display()
+    );
 }
 
 /// Every case of the corpus gets a plan or a reason it cannot; none panics and none is called
