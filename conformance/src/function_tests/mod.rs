@@ -23,19 +23,23 @@
 mod aggregate;
 mod cursor;
 mod error;
+mod expect;
 mod lexer;
 mod model;
 mod parse;
+mod run;
 mod temporal;
 mod to_plan;
 mod types;
 mod value;
 
 pub use error::TestFileError;
+pub use expect::{FLOAT_RELATIVE_TOLERANCE, check_result};
 pub use model::{
     Argument, Expected, FunctionCall, Lambda, Table, TestCase, TestFile, TestGroup, TestKind,
 };
 pub use parse::parse_test_file;
+pub use run::{CaseOutcome, CaseRecord, is_unsupported, run_case, run_file};
 pub use to_plan::{PlanError, RESULT_COLUMN, case_plan, compound_name, extension_urn};
 pub use types::{DataType, TypeKind};
 pub use value::{Literal, TypedValue};

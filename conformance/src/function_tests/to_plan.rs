@@ -12,9 +12,9 @@
 //! that a YAML declares as enums (`extract('YEAR'::str, ...)`), since that is how the test
 //! format writes them.
 
-mod decimal;
+pub(super) mod decimal;
 mod literal;
-mod temporal;
+pub(super) mod temporal;
 
 use switchyard_producer::substrait::proto::aggregate_function::AggregationInvocation;
 use switchyard_producer::substrait::proto::aggregate_rel::Measure;

@@ -5,7 +5,7 @@ use super::PlanError;
 /// The unscaled value of decimal text at `scale`: `1.50` at scale 2 is 150. Takes an exponent
 /// (`1.5e+10`), and fails rather than round when digits would be lost or the value needs more
 /// than `precision` digits.
-pub(super) fn unscaled(text: &str, precision: u32, scale: u32) -> Result<i128, PlanError> {
+pub(crate) fn unscaled(text: &str, precision: u32, scale: u32) -> Result<i128, PlanError> {
     let bad = |reason: &str| {
         PlanError::Invalid(format!(
             "{text} is not a dec<{precision},{scale}> value: {reason}"
@@ -68,7 +68,7 @@ pub(super) fn unscaled(text: &str, precision: u32, scale: u32) -> Result<i128, P
 }
 
 /// `dec<P, S>` as `(P, S)`, with a bare `dec` read as `dec<38, 0>`.
-pub(super) fn params(declared: Option<(u32, u32)>) -> Result<(u32, u32), PlanError> {
+pub(crate) fn params(declared: Option<(u32, u32)>) -> Result<(u32, u32), PlanError> {
     let (precision, scale) = declared.unwrap_or((38, 0));
     if precision > 38 {
         return Err(PlanError::Unsupported(format!(

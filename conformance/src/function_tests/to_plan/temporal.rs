@@ -10,13 +10,13 @@ use super::PlanError;
 const MAX_PRECISION: u32 = 12;
 
 /// Days from 1970-01-01 to the date `YYYY-MM-DD`.
-pub(super) fn date_days(text: &str) -> Result<i32, PlanError> {
+pub(crate) fn date_days(text: &str) -> Result<i32, PlanError> {
     let days = civil_days(text)?;
     i32::try_from(days).map_err(|_| invalid(text, "out of range"))
 }
 
 /// `HH:MM:SS[.fraction]` as a count of `10^-precision` seconds since midnight.
-pub(super) fn time_of_day(text: &str, precision: u32) -> Result<i64, PlanError> {
+pub(crate) fn time_of_day(text: &str, precision: u32) -> Result<i64, PlanError> {
     let (clock, fraction) = text.split_once('.').unwrap_or((text, ""));
     let parts: Vec<&str> = clock.split(':').collect();
     let [hour, minute, second] = parts.as_slice() else {
@@ -39,7 +39,7 @@ pub(super) fn time_of_day(text: &str, precision: u32) -> Result<i64, PlanError> 
 /// `YYYY-MM-DD[T ]HH:MM:SS[.fraction]`, with an optional `±HH:MM` offset, as a count of
 /// `10^-precision` seconds since 1970-01-01T00:00:00 UTC. A value without an offset is read as
 /// UTC, which is what Substrait's zone-less timestamps mean.
-pub(super) fn timestamp(text: &str, precision: u32) -> Result<i64, PlanError> {
+pub(crate) fn timestamp(text: &str, precision: u32) -> Result<i64, PlanError> {
     let date = text.get(..10).ok_or_else(|| invalid(text, "too short"))?;
     if !matches!(text.get(10..11), Some("T" | "t" | " ")) {
         return Err(invalid(text, "expected `T` between date and time"));
@@ -64,20 +64,20 @@ pub(super) fn timestamp(text: &str, precision: u32) -> Result<i64, PlanError> {
 
 /// An ISO 8601 duration split into the parts Substrait's interval literals hold.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Duration {
+pub(crate) struct Duration {
     /// The `Y` component.
-    pub(super) years: i64,
+    pub(crate) years: i64,
     /// The `M` component before `T`.
-    pub(super) months: i64,
+    pub(crate) months: i64,
     /// The `D` component.
-    pub(super) days: i64,
+    pub(crate) days: i64,
     /// Hours, minutes and seconds together, in `10^-precision` seconds.
-    pub(super) subseconds: i128,
+    pub(crate) subseconds: i128,
 }
 
 /// Reads `P[n]Y[n]M[n]DT[n]H[n]M[n[.f]]S` (components optional, each may be signed), with the
 /// time part counted in `10^-precision` seconds.
-pub(super) fn duration(text: &str, precision: u32) -> Result<Duration, PlanError> {
+pub(crate) fn duration(text: &str, precision: u32) -> Result<Duration, PlanError> {
     let body = text
         .strip_prefix(['P', 'p'])
         .ok_or_else(|| invalid(text, "expected a leading `P`"))?;
