@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use switchyard_conformance::Suite;
 use switchyard_producer::{PlanFormat, SqlDialect};
 use switchyard_router::DEFAULT_CONFIG_FILE;
 
@@ -49,6 +50,9 @@ pub enum Command {
     /// Measure Switchyard's overheads.
     #[command(subcommand)]
     Bench(Bench),
+    /// Run conformance suites on engines and write a report: results.json, a Markdown matrix
+    /// and an HTML page.
+    Conformance(ConformanceArgs),
 }
 
 /// Data generators.
@@ -194,6 +198,21 @@ pub struct DemoArgs {
     pub scale: f64,
 }
 
+/// `switchyard conformance`.
+#[derive(Debug, Args)]
+pub struct ConformanceArgs {
+    /// Only these engines (comma separated; default: all configured).
+    #[arg(long, value_delimiter = ',')]
+    pub engines: Vec<String>,
+    /// Only these suites: substrait-functions, tpch (repeat or comma separate; default: all).
+    /// The tpch suite needs the TPC-H tables in the configuration.
+    #[arg(long = "suite", value_delimiter = ',', value_parser = parse_suite)]
+    pub suites: Vec<Suite>,
+    /// The folder to write results.json, matrix.md and index.html into.
+    #[arg(long, default_value = "conformance-report")]
+    pub report: PathBuf,
+}
+
 /// Benchmarks.
 #[derive(Debug, Subcommand)]
 pub enum Bench {
@@ -273,5 +292,9 @@ fn parse_dialect(text: &str) -> Result<SqlDialect, String> {
 }
 
 fn parse_plan_format(text: &str) -> Result<PlanFormat, String> {
+    text.parse()
+}
+
+fn parse_suite(text: &str) -> Result<Suite, String> {
     text.parse()
 }

@@ -1,5 +1,6 @@
 //! Switchyard's conformance harness: TPC-H data generation, the shared corpus, result
-//! comparison against an independent answer, and the overhead benchmark.
+//! comparison against an independent answer, the overhead benchmark, and the conformance
+//! suites with their reports.
 
 pub mod bench;
 pub mod compare;
@@ -9,6 +10,8 @@ pub mod differential;
 pub mod direct;
 pub mod function_tests;
 pub mod pg_cluster;
+pub mod report;
+pub mod suites;
 
 pub use compare::{DEFAULT_RELATIVE_TOLERANCE, compare_results, plan_is_ordered};
 pub use datagen::{
@@ -17,3 +20,5 @@ pub use datagen::{
 pub use differential::{DifferentialError, DifferentialPass, tpch_differential};
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};
 pub use pg_cluster::PgCluster;
+pub use report::{render_html, render_markdown, write_report};
+pub use suites::{Suite, SuiteError, SuiteProgress, run_suites};

@@ -5,6 +5,7 @@ mod bench_engines;
 mod bench_routing;
 mod calibrate;
 mod catalog;
+mod conformance;
 mod datagen;
 mod demo;
 mod engines;
@@ -38,6 +39,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => calibrate::run(&cli.config, args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Conformance(args) => conformance::run(&open(&cli.config).await?, args).await,
     }
 }
 

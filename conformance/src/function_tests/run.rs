@@ -1,10 +1,11 @@
 //! Running test cases on an engine and classifying what happened.
 //!
 //! Each case becomes a plan ([`case_plan`]), runs on the engine, and ends as one
-//! [`CaseOutcome`]. There is no time limit here: the crate has tokio only for its tests, so a
-//! caller that needs one wraps [`run_case`] in `tokio::time::timeout`.
+//! [`CaseOutcome`]. There is no time limit here: a caller that needs one wraps [`run_case`] in
+//! `tokio::time::timeout`, as [`crate::suites::run_suites`] does.
 
 use datafusion::physical_plan::common::collect;
+use serde::Serialize;
 use switchyard_consumer::EngineRef;
 use switchyard_consumer::error::EngineError;
 use switchyard_producer::ValidatedPlan;
@@ -14,9 +15,9 @@ use super::{Expected, PlanError, TestCase, TestFile, case_plan};
 
 /// How one case went on one engine.
 ///
-/// (Meant to serialize as `{"outcome": "fail", "difference": ...}`, i.e. serde's
-/// `tag = "outcome", rename_all = "snake_case"`, once the crate depends on serde.)
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serializes as `{"outcome": "fail", "difference": ...}` (`{"outcome": "pass"}` for a pass).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum CaseOutcome {
     /// The engine gave the expected result, or failed where the case expects an error.
     Pass,
@@ -52,8 +53,13 @@ impl CaseOutcome {
 }
 
 /// One case's outcome on one engine, with where the case comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serializes flat: the outcome's fields (`outcome`, and `difference`, `reason` or `message`)
+/// sit beside `suite`, `file` and the rest, so a report reader sees one object per record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseRecord {
+    /// The suite the case belongs to, e.g. `substrait-functions` or `tpch`.
+    pub suite: String,
     /// The test file, relative to the cases folder, e.g. `arithmetic/add.test`.
     pub file: String,
     /// The 1-based line the case starts on.
@@ -65,6 +71,7 @@ pub struct CaseRecord {
     /// The engine's configured name.
     pub engine: String,
     /// How it went.
+    #[serde(flatten)]
     pub outcome: CaseOutcome,
 }
 
@@ -121,16 +128,25 @@ pub async fn run_file(engine: &EngineRef, file: &str, test_file: &TestFile) -> V
     let mut records = Vec::with_capacity(test_file.cases.len());
     for case in &test_file.cases {
         let outcome = run_case(engine, case, &test_file.include).await;
-        records.push(CaseRecord {
+        records.push(CaseRecord::for_case(file, case, engine.name(), outcome));
+    }
+    records
+}
+
+impl CaseRecord {
+    /// The record of a function test case from `file` (relative to the cases folder) that ran
+    /// on the engine named `engine`, in the `substrait-functions` suite.
+    pub fn for_case(file: &str, case: &TestCase, engine: &str, outcome: CaseOutcome) -> Self {
+        CaseRecord {
+            suite: crate::suites::Suite::SubstraitFunctions.to_string(),
             file: file.to_string(),
             line: case.line,
             function: case.function.clone(),
             group: case.group.as_ref().map(|group| group.name.clone()),
-            engine: engine.name().to_string(),
+            engine: engine.to_string(),
             outcome,
-        });
+        }
     }
-    records
 }
 
 /// Phrases, in lower case, that engines use for a function, signature or type they lack:
@@ -239,6 +255,7 @@ mod tests {
         );
         assert_eq!(records[0].group.as_deref(), Some("basic"));
         assert_eq!(records[0].engine, "datafusion");
+        assert_eq!(records[0].suite, "substrait-functions");
         assert_eq!(
             records[1].outcome,
             CaseOutcome::Fail {

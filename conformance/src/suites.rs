@@ -1,0 +1,373 @@
+//! The conformance suites and running them over engines.
+//!
+//! * `substrait-functions`: every case of Substrait's function test files
+//!   (`<corpus>/substrait-tests/tests/cases/**/*.test`), run as a one-row plan on each engine.
+//! * `tpch`: the 22 TPC-H queries, each compared with DataFusion running the SQL directly
+//!   ([`tpch_differential`]); the configuration's catalog must hold the TPC-H tables.
+//!
+//! Every case on every engine ends as one [`CaseRecord`]; a broken case or engine becomes a
+//! record, never an early return, so one bad file cannot hide the rest of the matrix.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use switchyard_consumer::EngineRef;
+use switchyard_router::Switchyard;
+use thiserror::Error;
+
+use crate::corpus::{CorpusError, corpus_dir};
+use crate::differential::{DifferentialError, tpch_differential};
+use crate::function_tests::{CaseOutcome, CaseRecord, TestFile, parse_test_file, run_case};
+
+/// How long one function test case may take on an engine before it counts as an error.
+pub const CASE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The number of TPC-H queries the `tpch` suite runs (1 to this).
+pub const TPCH_QUERY_COUNT: usize = 22;
+
+/// A conformance suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Suite {
+    /// Substrait's function test cases, one function call per case.
+    SubstraitFunctions,
+    /// The 22 TPC-H queries, checked against DataFusion running the SQL directly.
+    Tpch,
+}
+
+impl Suite {
+    /// Every suite, in the order they run.
+    pub const ALL: [Suite; 2] = [Suite::SubstraitFunctions, Suite::Tpch];
+
+    /// The suite's name on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Suite::SubstraitFunctions => "substrait-functions",
+            Suite::Tpch => "tpch",
+        }
+    }
+}
+
+impl fmt::Display for Suite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Suite {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Suite::ALL
+            .into_iter()
+            .find(|suite| suite.name() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Suite::ALL.iter().map(|suite| suite.name()).collect();
+                format!(
+                    "unknown suite `{text}`; the suites are {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Progress of one suite on one engine, reported before each case and once at the end.
+#[derive(Debug, Clone, Copy)]
+pub struct SuiteProgress<'a> {
+    /// The suite running.
+    pub suite: Suite,
+    /// The engine it runs on.
+    pub engine: &'a str,
+    /// Cases finished on this engine.
+    pub done: usize,
+    /// Cases of this suite on this engine.
+    pub total: usize,
+    /// The case about to run (`file:line` or `q7`); empty once `done == total`.
+    pub label: &'a str,
+}
+
+/// Why the suites could not run at all (failures of single cases are records instead).
+#[derive(Debug, Error)]
+pub enum SuiteError {
+    /// The corpus could not be found.
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    /// The function test folder could not be listed.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The folder or file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// An engine asked for is not configured.
+    #[error("{0}")]
+    Engine(String),
+}
+
+/// The folder of Substrait's function test files in the corpus.
+pub fn function_cases_dir() -> Result<PathBuf, CorpusError> {
+    Ok(corpus_dir()?.join("substrait-tests/tests/cases"))
+}
+
+/// Runs `suites` (each once, in [`Suite::ALL`] order) on the engines named in `engines` (all
+/// configured engines when it is empty), one engine after another, and returns one record per
+/// case and engine. `progress` hears about every case, for a progress bar.
+pub async fn run_suites(
+    switchyard: &Switchyard,
+    engines: &[String],
+    suites: &[Suite],
+    progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
+) -> Result<Vec<CaseRecord>, SuiteError> {
+    let engines = resolve_engines(switchyard, engines)?;
+    let mut records = Vec::new();
+    for suite in Suite::ALL.into_iter().filter(|s| suites.contains(s)) {
+        match suite {
+            Suite::SubstraitFunctions => {
+                // Parsed once, before any engine runs, so every bar knows its total.
+                let files = load_case_files(&function_cases_dir()?)?;
+                for engine in &engines {
+                    records.extend(run_case_files(engine, &files, progress).await);
+                }
+            }
+            Suite::Tpch => {
+                for engine in &engines {
+                    records.extend(run_tpch(switchyard, engine.name(), progress).await);
+                }
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// The engines named, each once, or every configured engine when none are.
+fn resolve_engines(
+    switchyard: &Switchyard,
+    names: &[String],
+) -> Result<Vec<EngineRef>, SuiteError> {
+    if names.is_empty() {
+        return Ok(switchyard.engines().iter().cloned().collect());
+    }
+    let mut engines: Vec<EngineRef> = Vec::new();
+    for name in names {
+        if engines.iter().any(|engine| engine.name() == name.as_str()) {
+            continue;
+        }
+        let engine = switchyard
+            .engine_for(Some(name.as_str()))
+            .map_err(|e| SuiteError::Engine(e.to_string()))?;
+        engines.push(engine);
+    }
+    Ok(engines)
+}
+
+/// A function test file, parsed or not.
+struct CaseFile {
+    /// Its path relative to the cases folder, with `/` separators.
+    name: String,
+    /// The file, or the line and text of why it could not be read or parsed.
+    parsed: Result<TestFile, (usize, String)>,
+}
+
+impl CaseFile {
+    /// The records the file yields per engine: one per case, or one for a broken file.
+    fn record_count(&self) -> usize {
+        match &self.parsed {
+            Ok(file) => file.cases.len(),
+            Err(_) => 1,
+        }
+    }
+
+    /// The function a broken file tests, going by its name (`arithmetic/add.test` → `add`),
+    /// so its error lands in the right matrix row.
+    fn function_from_name(&self) -> String {
+        let stem = self.name.rsplit('/').next().unwrap_or(self.name.as_str());
+        stem.strip_suffix(".test").unwrap_or(stem).to_string()
+    }
+}
+
+/// Reads and parses every `.test` file under `root`, in sorted path order.
+fn load_case_files(root: &Path) -> Result<Vec<CaseFile>, SuiteError> {
+    let mut paths = Vec::new();
+    find_test_files(root, &mut paths)?;
+    paths.sort();
+    Ok(paths
+        .iter()
+        .map(|path| {
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(path.as_path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let parsed = match std::fs::read_to_string(path) {
+                Ok(text) => parse_test_file(&text)
+                    .map_err(|e| (e.line(), format!("cannot parse the file: {e}"))),
+                Err(e) => Err((0, format!("cannot read the file: {e}"))),
+            };
+            CaseFile { name, parsed }
+        })
+        .collect())
+}
+
+fn find_test_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), SuiteError> {
+    let io = |source| SuiteError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            find_test_files(&path, found)?;
+        } else if path.extension().is_some_and(|ext| ext == "test") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Runs every case of `files` on `engine`, one after another.
+async fn run_case_files(
+    engine: &EngineRef,
+    files: &[CaseFile],
+    progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
+) -> Vec<CaseRecord> {
+    let total: usize = files.iter().map(CaseFile::record_count).sum();
+    let report = |done: usize, label: &str| {
+        progress(SuiteProgress {
+            suite: Suite::SubstraitFunctions,
+            engine: engine.name(),
+            done,
+            total,
+            label,
+        })
+    };
+    let mut records: Vec<CaseRecord> = Vec::with_capacity(total);
+    for file in files {
+        match &file.parsed {
+            Err((line, message)) => {
+                report(records.len(), &file.name);
+                records.push(CaseRecord {
+                    suite: Suite::SubstraitFunctions.to_string(),
+                    file: file.name.clone(),
+                    line: *line,
+                    function: file.function_from_name(),
+                    group: None,
+                    engine: engine.name().to_string(),
+                    outcome: CaseOutcome::Error {
+                        message: message.clone(),
+                    },
+                });
+            }
+            Ok(test_file) => {
+                for case in &test_file.cases {
+                    report(records.len(), &format!("{}:{}", file.name, case.line));
+                    let run = run_case(engine, case, &test_file.include);
+                    let outcome = match tokio::time::timeout(CASE_TIMEOUT, run).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => CaseOutcome::Error {
+                            message: format!("timed out after {} s", CASE_TIMEOUT.as_secs()),
+                        },
+                    };
+                    records.push(CaseRecord::for_case(
+                        &file.name,
+                        case,
+                        engine.name(),
+                        outcome,
+                    ));
+                }
+            }
+        }
+    }
+    report(records.len(), "");
+    records
+}
+
+/// Runs the TPC-H queries on the engine named `engine`.
+async fn run_tpch(
+    switchyard: &Switchyard,
+    engine: &str,
+    progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
+) -> Vec<CaseRecord> {
+    let report = |done: usize, label: &str| {
+        progress(SuiteProgress {
+            suite: Suite::Tpch,
+            engine,
+            done,
+            total: TPCH_QUERY_COUNT,
+            label,
+        })
+    };
+    let mut records = Vec::with_capacity(TPCH_QUERY_COUNT);
+    for number in 1..=TPCH_QUERY_COUNT {
+        let query = format!("q{number}");
+        report(records.len(), &query);
+        let outcome = match tpch_differential(switchyard, engine, number).await {
+            Ok(_) => CaseOutcome::Pass,
+            Err(DifferentialError::Mismatch(difference)) => CaseOutcome::Fail { difference },
+            // A setup error (the catalog lacks TPC-H, say) is reported, not hidden: the
+            // message starts with `setup:`, telling it apart from the engine's own errors.
+            Err(error) => CaseOutcome::Error {
+                message: error.to_string(),
+            },
+        };
+        records.push(CaseRecord {
+            suite: Suite::Tpch.to_string(),
+            file: format!("tpch/{query}"),
+            line: 0,
+            function: query,
+            group: None,
+            engine: engine.to_string(),
+            outcome,
+        });
+    }
+    report(records.len(), "");
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suites_parse_and_print_by_name() {
+        for suite in Suite::ALL {
+            assert_eq!(suite.name().parse::<Suite>(), Ok(suite));
+            assert_eq!(suite.to_string(), suite.name());
+        }
+        assert_eq!(
+            "substrait-functions".parse::<Suite>(),
+            Ok(Suite::SubstraitFunctions)
+        );
+        assert_eq!("tpch".parse::<Suite>(), Ok(Suite::Tpch));
+        let error = "tpc-ds".parse::<Suite>().expect_err("not a suite");
+        assert!(error.contains("tpc-ds"), "{error}");
+        assert!(error.contains("substrait-functions, tpch"), "{error}");
+    }
+
+    #[test]
+    fn a_broken_file_is_one_record_named_after_its_function() {
+        let file = CaseFile {
+            name: "arithmetic/add.test".to_string(),
+            parsed: Err((3, "cannot parse the file: line 3: oops".to_string())),
+        };
+        assert_eq!(file.record_count(), 1);
+        assert_eq!(file.function_from_name(), "add");
+    }
+
+    #[test]
+    fn test_files_are_found_recursively_in_sorted_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let nested = dir.path().join("b");
+        std::fs::create_dir(&nested).expect("folder");
+        std::fs::write(nested.join("z.test"), "not a test file").expect("write");
+        std::fs::write(dir.path().join("a.test"), "").expect("write");
+        std::fs::write(dir.path().join("notes.md"), "").expect("write");
+        let files = load_case_files(dir.path()).expect("listed");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["a.test", "b/z.test"]);
+        assert!(files.iter().all(|f| f.parsed.is_err()));
+    }
+}
