@@ -84,8 +84,8 @@ impl Switchyard {
     async fn refresh_held_statistics(&self, engine: &EngineRef) {
         match tokio::time::timeout(HELD_STATISTICS_TIMEOUT, engine.table_statistics()).await {
             Ok(Ok(held)) => self.router.statistics().set_held(engine.name(), &held),
-            Ok(Err(e)) => tracing::warn!(engine = engine.name(), "no table statistics: {e}"),
-            Err(_) => tracing::warn!(
+            Ok(Err(e)) => tracing::debug!(engine = engine.name(), "no table statistics: {e}"),
+            Err(_) => tracing::debug!(
                 engine = engine.name(),
                 "no table statistics: no answer in time"
             ),
