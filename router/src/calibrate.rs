@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use datafusion::physical_plan::common::collect;
 use switchyard_consumer::EngineKind;
+use switchyard_consumer::sql_text::quote_identifier;
 use switchyard_producer::{SqlDialect, ValidatedPlan};
 
 use crate::error::RouterError;
@@ -81,19 +82,18 @@ pub async fn calibrate(
             message: format!("table {} has no columns", largest.0),
         });
     }
-    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
-    let table = quote(&largest.0);
-    let first = quote(schema.field(0).name());
+    let table = quote_identifier(&largest.0);
+    let first = quote_identifier(schema.field(0).name());
     let every_max = schema
         .fields()
         .iter()
-        .map(|f| format!("max({})", quote(f.name())))
+        .map(|f| format!("max({})", quote_identifier(f.name())))
         .collect::<Vec<_>>()
         .join(", ");
     let queries = [
         (
             "start-up",
-            format!("SELECT count(*) FROM {}", quote(&smallest.0)),
+            format!("SELECT count(*) FROM {}", quote_identifier(&smallest.0)),
         ),
         ("scan", format!("SELECT {every_max} FROM {table}")),
         (
