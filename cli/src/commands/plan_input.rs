@@ -1,8 +1,8 @@
 //! The plan a command works on: a plan file, or SQL compiled with the catalog.
 
 use anyhow::{Context, Result, bail};
-use switchyard_producer::ValidatedPlan;
 use switchyard_producer::plan_io::MAX_PLAN_BYTES;
+use switchyard_producer::{PlanFormat, ValidatedPlan, import_json};
 use switchyard_router::Switchyard;
 
 use crate::args::PlanInput;
@@ -23,6 +23,19 @@ pub async fn plan_input(switchyard: &Switchyard, input: &PlanInput) -> Result<Va
             }
             let bytes = std::fs::read(path)
                 .with_context(|| format!("cannot read plan file {}", path.display()))?;
+            if PlanFormat::detect(&bytes) == PlanFormat::Json {
+                // JSON plans from other producers and older spec versions are imported:
+                // URIs become URNs, names take the catalog's case, signatures leave names.
+                let text = String::from_utf8(bytes)
+                    .with_context(|| format!("plan file {} is not UTF-8", path.display()))?;
+                let (plan, report) = import_json(&text, switchyard.catalog())
+                    .with_context(|| format!("plan file {}", path.display()))?;
+                for pass in &report.passes {
+                    tracing::info!(pass = pass.name, changes = pass.changes, "{}", pass.detail);
+                }
+                return ValidatedPlan::new(plan)
+                    .with_context(|| format!("plan file {}", path.display()));
+            }
             Ok(ValidatedPlan::from_bytes(&bytes)
                 .with_context(|| format!("plan file {}", path.display()))?
                 .0)
