@@ -212,7 +212,8 @@ fn load_case_files(root: &Path) -> Result<Vec<CaseFile>, SuiteError> {
         .collect())
 }
 
-fn find_test_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), SuiteError> {
+/// Adds every `.test` file under `dir`, at any depth, to `found` (in folder order; callers sort).
+pub(crate) fn find_test_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), SuiteError> {
     let io = |source| SuiteError::Io {
         path: dir.to_path_buf(),
         source,

@@ -268,7 +268,7 @@ fn header_error(line: usize, message: String) -> TestFileError {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use super::super::types::{DataType, TypeKind};
     use super::super::value::{Literal, TypedValue};
@@ -953,7 +953,7 @@ lpad(''::str, 1::i32, ' '::fchar<1>) = ' '::str
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../shared/corpus/substrait-tests/tests/cases");
         let mut files = Vec::new();
-        collect_test_files(&dir, &mut files);
+        crate::suites::find_test_files(&dir, &mut files).expect("the corpus folder reads");
         files.sort();
         // (files, cases) for scalar, then aggregate.
         let mut totals = [(0_usize, 0_usize); 2];
@@ -969,17 +969,5 @@ lpad(''::str, 1::i32, ' '::fchar<1>) = ' '::str
         assert_eq!(files.len(), 123);
         assert_eq!(totals[0].1 + totals[1].1, 1_179);
         assert_eq!(totals, [(113, 1_082), (10, 97)]);
-    }
-
-    fn collect_test_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("a folder entry").path();
-            if path.is_dir() {
-                collect_test_files(&path, out);
-            } else if path.extension().is_some_and(|ext| ext == "test") {
-                out.push(path);
-            }
-        }
     }
 }

@@ -385,7 +385,8 @@ fn urns_follow_the_corpus_yamls() {
 #[test]
 fn plans_the_whole_substrait_corpus() {
     let mut files = Vec::new();
-    collect_test_files(&corpus().join("tests/cases"), &mut files);
+    crate::suites::find_test_files(&corpus().join("tests/cases"), &mut files)
+        .expect("the corpus folder reads");
     files.sort();
     let (mut planned, mut unsupported, mut invalid) = (0, 0, Vec::new());
     for path in &files {
@@ -407,16 +408,4 @@ fn plans_the_whole_substrait_corpus() {
         planned >= 1_000,
         "{planned} plans, {unsupported} unsupported"
     );
-}
-
-fn collect_test_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("a folder entry").path();
-        if path.is_dir() {
-            collect_test_files(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "test") {
-            out.push(path);
-        }
-    }
 }
