@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use switchyard_conformance::corpus::tpch_query;
 use switchyard_conformance::ensure_tpch;
 use switchyard_consumer::{DataFusionConfig, DuckDbConfig, EngineConfig, PostgresConfig};
-use switchyard_producer::{SqlDialect, ValidatedPlan};
+use switchyard_producer::SqlDialect;
 use switchyard_router::{Config, Switchyard};
 
 fn five_engines() -> BTreeMap<String, EngineConfig> {
@@ -63,10 +63,10 @@ fn route_latency(c: &mut Criterion) {
             let sql = tpch_query(number).expect("query");
             let plan = switchyard
                 .producer()
-                .compile_sql(&sql, SqlDialect::Generic)
+                .compile_checked(&sql, SqlDialect::Generic)
                 .await
                 .expect("compiles");
-            plans.push(ValidatedPlan::new(plan).expect("valid"));
+            plans.push(plan);
         }
         (switchyard, plans)
     });

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use datafusion::physical_plan::common::collect;
-use switchyard_producer::{SqlDialect, ValidatedPlan};
+use switchyard_producer::SqlDialect;
 use switchyard_router::Switchyard;
 use thiserror::Error;
 
@@ -51,10 +51,9 @@ pub async fn tpch_differential(
         .map_err(|e| setup(&e))?;
     let plan = switchyard
         .producer()
-        .compile_sql(&sql, SqlDialect::Generic)
+        .compile_checked(&sql, SqlDialect::Generic)
         .await
         .map_err(|e| setup(&e))?;
-    let plan = ValidatedPlan::new(plan).map_err(|e| setup(&e))?;
     let started = Instant::now();
     let (_, stream) = switchyard
         .execute(&plan, Some(engine))

@@ -51,12 +51,11 @@ fn postgres(url: &str) -> (String, EngineConfig) {
 }
 
 async fn plan(switchyard: &Switchyard, sql: &str) -> ValidatedPlan {
-    let plan = switchyard
+    switchyard
         .producer()
-        .compile_sql(sql, SqlDialect::Generic)
+        .compile_checked(sql, SqlDialect::Generic)
         .await
-        .expect("compiles");
-    ValidatedPlan::new(plan).expect("valid")
+        .expect("compiles")
 }
 
 fn verdict<'a>(decision: &'a RouteDecision, engine: &str) -> &'a Verdict {

@@ -6,7 +6,7 @@ mod common;
 
 use switchyard_conformance::corpus::tpch_query;
 use switchyard_consumer::{SqlTarget, SqlTranslator};
-use switchyard_producer::{SqlDialect, ValidatedPlan};
+use switchyard_producer::SqlDialect;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tpch_as_duckdb_and_postgres_sql() {
@@ -21,10 +21,9 @@ async fn tpch_as_duckdb_and_postgres_sql() {
             let sql = tpch_query(number).expect("query");
             let plan = switchyard
                 .producer()
-                .compile_sql(&sql, SqlDialect::Generic)
+                .compile_checked(&sql, SqlDialect::Generic)
                 .await
                 .expect("compiles");
-            let plan = ValidatedPlan::new(plan).expect("valid");
             let translated = translator
                 .translate(&plan)
                 .await

@@ -15,6 +15,7 @@ use crate::plan_cache::{CompiledPlan, PlanCache, PlanKey};
 use crate::plan_io::{PlanFormat, encode_plan};
 use crate::sql::plan_sql;
 use crate::to_substrait::logical_to_substrait;
+use crate::validated::ValidatedPlan;
 
 /// How many compiled plans a producer keeps by default.
 pub const DEFAULT_PLAN_CACHE_CAPACITY: usize = 1024;
@@ -76,6 +77,11 @@ impl Producer {
         let substrait = logical_to_substrait(plan, &state)?;
         tracing::debug!(%dialect, relations = substrait.relations.len(), "compiled SQL to Substrait");
         Ok(substrait)
+    }
+
+    /// [`Self::compile_sql`], checked as every engine needs it.
+    pub async fn compile_checked(&self, sql: &str, dialect: SqlDialect) -> Result<ValidatedPlan> {
+        ValidatedPlan::new(self.compile_sql(sql, dialect).await?)
     }
 
     /// Like [`Self::compile_sql`], with the plan and its bytes served from the plan cache

@@ -105,12 +105,10 @@ pub async fn calibrate(
     ];
     let mut timings = Vec::new();
     for (name, sql) in &queries {
-        let plan = ValidatedPlan::new(
-            switchyard
-                .producer()
-                .compile_sql(sql, SqlDialect::Generic)
-                .await?,
-        )?;
+        let plan = switchyard
+            .producer()
+            .compile_checked(sql, SqlDialect::Generic)
+            .await?;
         timings.push((*name, median_time(switchyard, &plan, engine, runs).await?));
     }
     let ms = |i: usize| timings[i].1.as_secs_f64() * 1e3;

@@ -40,12 +40,10 @@ pub async fn plan_input(switchyard: &Switchyard, input: &PlanInput) -> Result<Va
                 .with_context(|| format!("plan file {}", path.display()))?
                 .0)
         }
-        (None, Some(sql)) => Ok(ValidatedPlan::new(
-            switchyard
-                .producer()
-                .compile_sql(&sql, input.dialect)
-                .await?,
-        )?),
+        (None, Some(sql)) => Ok(switchyard
+            .producer()
+            .compile_checked(&sql, input.dialect)
+            .await?),
         (None, None) => bail!("give a plan file, --sql TEXT or --sql-file FILE"),
     }
 }

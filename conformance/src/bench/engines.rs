@@ -73,12 +73,10 @@ pub async fn measure_engines(
     for &query in &options.queries {
         progress(query);
         let sql = tpch_query(query)?;
-        let plan = ValidatedPlan::new(
-            switchyard
-                .producer()
-                .compile_sql(&sql, SqlDialect::Generic)
-                .await?,
-        )?;
+        let plan = switchyard
+            .producer()
+            .compile_checked(&sql, SqlDialect::Generic)
+            .await?;
         let translate_duckdb = median_of(20, || engines.duckdb.translate(&plan)).await?;
         let translate_postgres = match &engines.postgres {
             Some(pg) => Some(median_of(20, || pg.translate(&plan)).await?),

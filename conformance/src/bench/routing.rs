@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use datafusion::physical_plan::common::collect;
-use switchyard_producer::{SqlDialect, ValidatedPlan};
+use switchyard_producer::SqlDialect;
 use switchyard_router::{Switchyard, Verdict};
 
 use crate::bench::stats::median;
@@ -93,12 +93,10 @@ pub async fn measure_routing(
 ) -> BenchResult<Vec<RoutingRow>> {
     let mut plans = Vec::new();
     for query in workload {
-        let plan = ValidatedPlan::new(
-            switchyard
-                .producer()
-                .compile_sql(&query.sql, SqlDialect::Generic)
-                .await?,
-        )?;
+        let plan = switchyard
+            .producer()
+            .compile_checked(&query.sql, SqlDialect::Generic)
+            .await?;
         let decision = switchyard.router().route(&plan);
         plans.push((plan, decision));
     }
