@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use switchyard_conformance::Suite;
-use switchyard_producer::{PlanFormat, SqlDialect};
+use switchyard_producer::{ExportTarget, PlanFormat, SqlDialect};
 use switchyard_router::DEFAULT_CONFIG_FILE;
 
 /// Switchyard: write a query once, as SQL or a DataFrame, compile it to a Substrait plan, and
@@ -53,6 +53,43 @@ pub enum Command {
     /// Run conformance suites on engines and write a report: results.json, a Markdown matrix
     /// and an HTML page.
     Conformance(ConformanceArgs),
+    /// Import a plan from another producer (Isthmus, DuckDB, older DataFusion) and write the
+    /// plan Switchyard runs; `--explain` lists the producer and the passes that changed it.
+    Normalize(NormalizeArgs),
+    /// Rewrite a plan for a consumer on an older Substrait version (Acero, DuckDB 1.1).
+    Export(ExportArgs),
+}
+
+/// `switchyard normalize`.
+#[derive(Debug, Args)]
+pub struct NormalizeArgs {
+    /// The plan file, binary or JSON (detected).
+    pub input: PathBuf,
+    /// Write the normalized plan here instead of to standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// The plan's encoding (default: from the output file's extension, else JSON).
+    #[arg(long, value_parser = parse_plan_format)]
+    pub format: Option<PlanFormat>,
+    /// Print the producer the plan names and each normalization pass that changed it.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `switchyard export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub input: PlanInput,
+    /// The consumer to write for: acero or duckdb-1.1.
+    #[arg(long = "for", value_parser = parse_export_target)]
+    pub target: ExportTarget,
+    /// Write the plan here instead of to standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// The plan's encoding (default: from the output file's extension, else JSON).
+    #[arg(long, value_parser = parse_plan_format)]
+    pub format: Option<PlanFormat>,
 }
 
 /// Data generators.
@@ -292,6 +329,10 @@ fn parse_dialect(text: &str) -> Result<SqlDialect, String> {
 }
 
 fn parse_plan_format(text: &str) -> Result<PlanFormat, String> {
+    text.parse()
+}
+
+fn parse_export_target(text: &str) -> Result<ExportTarget, String> {
     text.parse()
 }
 

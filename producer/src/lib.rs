@@ -1,5 +1,6 @@
 //! Switchyard's front-ends: SQL (in a chosen dialect) and DataFrames compiled into Substrait
-//! plans, plus plan encoding (binary and JSON) and the checks a plan passes on entry.
+//! plans, plus plan encoding (binary and JSON), the checks a plan passes on entry, import of
+//! plans from other producers and export for older consumers.
 //!
 //! Everything goes through DataFusion's planner and datafusion-substrait's producer; see
 //! [`to_substrait`] for what rewrites a plan gets before it is encoded.
@@ -9,13 +10,16 @@ pub mod catalog;
 pub mod dataframe;
 pub mod dialect;
 pub mod error;
+pub mod export;
 pub mod import;
+pub mod json_walk;
 pub mod outline;
 pub mod plan_cache;
 pub mod plan_io;
 pub mod producer;
 pub mod rel_tree;
 mod sql;
+pub mod standard_functions;
 pub mod to_substrait;
 pub mod validated;
 
@@ -24,7 +28,8 @@ pub use dataframe::Frame;
 pub use datafusion_substrait::substrait;
 pub use dialect::SqlDialect;
 pub use error::{ProducerError, Result};
-pub use import::{AppliedPass, ImportReport, import_json};
+pub use export::{ExportTarget, ExportedPlan, export_plan};
+pub use import::{AppliedPass, ImportReport, import_json, import_plan_bytes};
 pub use outline::outline;
 pub use plan_cache::{CompiledPlan, PlanCache, PlanKey};
 pub use plan_io::{PlanFormat, decode_plan, decode_plan_as, encode_plan};

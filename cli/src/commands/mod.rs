@@ -10,8 +10,10 @@ mod datagen;
 mod demo;
 mod engines;
 mod explain;
+mod export;
 mod features;
 mod load;
+mod normalize;
 mod plan;
 mod plan_input;
 mod run;
@@ -40,6 +42,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Conformance(args) => conformance::run(&open(&cli.config).await?, args).await,
+        Command::Normalize(args) => normalize::run(&open(&cli.config).await?, args).await,
+        Command::Export(args) => export::run(&open(&cli.config).await?, args).await,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use switchyard_producer::plan_io::MAX_PLAN_BYTES;
-use switchyard_producer::{PlanFormat, ValidatedPlan, import_json};
+use switchyard_producer::{ValidatedPlan, import_plan_bytes};
 use switchyard_router::Switchyard;
 
 use crate::args::PlanInput;
@@ -23,22 +23,15 @@ pub async fn plan_input(switchyard: &Switchyard, input: &PlanInput) -> Result<Va
             }
             let bytes = std::fs::read(path)
                 .with_context(|| format!("cannot read plan file {}", path.display()))?;
-            if PlanFormat::detect(&bytes) == PlanFormat::Json {
-                // JSON plans from other producers and older spec versions are imported:
-                // URIs become URNs, names take the catalog's case, signatures leave names.
-                let text = String::from_utf8(bytes)
-                    .with_context(|| format!("plan file {} is not UTF-8", path.display()))?;
-                let (plan, report) = import_json(&text, switchyard.catalog())
-                    .with_context(|| format!("plan file {}", path.display()))?;
-                for pass in &report.passes {
-                    tracing::info!(pass = pass.name, changes = pass.changes, "{}", pass.detail);
-                }
-                return ValidatedPlan::new(plan)
-                    .with_context(|| format!("plan file {}", path.display()));
+            // Plans from other producers and older spec versions are imported: URIs become
+            // URNs, names take the catalog's case, reads the catalog's types, signatures
+            // leave function names.
+            let (plan, report) = import_plan_bytes(&bytes, switchyard.catalog())
+                .with_context(|| format!("plan file {}", path.display()))?;
+            for pass in &report.passes {
+                tracing::info!(pass = pass.name, changes = pass.changes, "{}", pass.detail);
             }
-            Ok(ValidatedPlan::from_bytes(&bytes)
-                .with_context(|| format!("plan file {}", path.display()))?
-                .0)
+            ValidatedPlan::new(plan).with_context(|| format!("plan file {}", path.display()))
         }
         (None, Some(sql)) => Ok(switchyard
             .producer()

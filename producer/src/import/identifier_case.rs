@@ -11,6 +11,7 @@ use datafusion_substrait::substrait::proto::Plan;
 use serde_json::{Map, Value};
 
 use crate::catalog::{Catalog, CatalogTable};
+use crate::json_walk::for_each_object;
 
 /// The pass's name in an [`ImportReport`](super::ImportReport).
 pub const NAME: &str = "identifier_case";
@@ -24,25 +25,8 @@ pub const NAME: &str = "identifier_case";
 /// qualifiers are kept. Base schema names are compared with the table's top-level columns.
 pub fn identifier_case(plan: &mut Value, catalog: &Catalog) -> usize {
     let mut changes = 0;
-    walk(plan, catalog, &mut changes);
+    for_each_object(plan, &mut |object| fix_read(object, catalog, &mut changes));
     changes
-}
-
-fn walk(value: &mut Value, catalog: &Catalog, changes: &mut usize) {
-    match value {
-        Value::Object(object) => {
-            fix_read(object, catalog, changes);
-            for child in object.values_mut() {
-                walk(child, catalog, changes);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                walk(item, catalog, changes);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Fixes one object if it is a `ReadRel` of a named table (pbjson flattens the `read_type`

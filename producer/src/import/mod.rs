@@ -11,16 +11,22 @@
 //! which is why [`uris::extension_uris_to_urns`] must run on the JSON before decoding. Unknown
 //! *enum values* (a string such as `"NULLABILITY_FOO"`) still fail, with `unknown_variant`.
 
+pub mod boolean_results;
 pub mod compound_names;
+pub mod enum_arguments;
 pub mod identifier_case;
+pub mod legacy_enums;
+pub mod read_types;
 pub mod uris;
+pub mod urns_by_name;
 
 use datafusion_substrait::substrait::proto::Plan;
 use serde_json::Value;
 
 use crate::catalog::Catalog;
 use crate::error::ProducerError;
-use crate::plan_io::MAX_PLAN_BYTES;
+use crate::plan_io::{MAX_PLAN_BYTES, PlanFormat, decode_plan_as};
+use crate::to_substrait::PRODUCER_NAME;
 
 /// What an import did to a plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,10 +57,13 @@ pub struct AppliedPass {
 
 /// Parses a Substrait JSON plan from any producer and normalizes it for Switchyard.
 ///
-/// Passes, in order: on the JSON, [`uris::extension_uris_to_urns`] and
-/// [`identifier_case::identifier_case`] (against `catalog`); after decoding,
-/// [`compound_names::compound_function_names`]. The result is not validated; pass it to
-/// [`ValidatedPlan::new`](crate::ValidatedPlan::new).
+/// Passes, in order: on the JSON, [`uris::extension_uris_to_urns`],
+/// [`urns_by_name::urns_by_name`], [`legacy_enums::legacy_enums`],
+/// [`identifier_case::identifier_case`] and [`read_types::read_types`] (both against
+/// `catalog`), [`boolean_results::boolean_results`], [`enum_arguments::enum_arguments`];
+/// after decoding,
+/// [`compound_names::compound_function_names`]. The result is not
+/// validated; pass it to [`ValidatedPlan::new`](crate::ValidatedPlan::new).
 pub fn import_json(text: &str, catalog: &Catalog) -> Result<(Plan, ImportReport), ProducerError> {
     if text.len() > MAX_PLAN_BYTES {
         return Err(ProducerError::Decode(format!(
@@ -70,13 +79,67 @@ pub fn import_json(text: &str, catalog: &Catalog) -> Result<(Plan, ImportReport)
         ));
     }
     let mut passes = Vec::new();
-
     let changes = uris::extension_uris_to_urns(&mut value);
     record(
         &mut passes,
         uris::NAME,
         changes,
         "extension URIs and URI references rewritten as URNs",
+    );
+    normalize(value, catalog, passes)
+}
+
+/// Reads a plan in either encoding (see [`PlanFormat::detect`]) from any producer and
+/// normalizes it as [`import_json`] does.
+///
+/// A binary plan's extension URIs are lost in decoding (spec 0.85 has no such fields), so the
+/// URN pass cannot apply to it; its functions still resolve by name. Binary plans Switchyard
+/// made itself are returned as decoded.
+pub fn import_plan_bytes(
+    bytes: &[u8],
+    catalog: &Catalog,
+) -> Result<(Plan, ImportReport), ProducerError> {
+    if PlanFormat::detect(bytes) == PlanFormat::Json {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| ProducerError::Decode(format!("JSON plan is not UTF-8: {e}")))?;
+        return import_json(text, catalog);
+    }
+    let plan = decode_plan_as(bytes, PlanFormat::Binary)?;
+    let producer = plan.version.as_ref().map(|v| v.producer.as_str());
+    if producer == Some(PRODUCER_NAME) {
+        // Our own plans name the catalog as it is; skip the round trip through JSON.
+        let report = ImportReport {
+            producer: producer.map(str::to_owned),
+            passes: Vec::new(),
+        };
+        return Ok((plan, report));
+    }
+    let value = serde_json::to_value(&plan)
+        .map_err(|e| ProducerError::Encode(format!("plan as JSON: {e}")))?;
+    normalize(value, catalog, Vec::new())
+}
+
+/// The passes common to every encoding: names and read types on the JSON, then decoding and
+/// the passes on the decoded plan.
+fn normalize(
+    mut value: Value,
+    catalog: &Catalog,
+    mut passes: Vec<AppliedPass>,
+) -> Result<(Plan, ImportReport), ProducerError> {
+    let changes = urns_by_name::urns_by_name(&mut value);
+    record(
+        &mut passes,
+        urns_by_name::NAME,
+        changes,
+        "functions without a usable URN placed in their standard extension",
+    );
+
+    let changes = legacy_enums::legacy_enums(&mut value);
+    record(
+        &mut passes,
+        legacy_enums::NAME,
+        changes,
+        "renamed enum values respelled",
     );
 
     let changes = identifier_case::identifier_case(&mut value, catalog);
@@ -85,6 +148,30 @@ pub fn import_json(text: &str, catalog: &Catalog) -> Result<(Plan, ImportReport)
         identifier_case::NAME,
         changes,
         "table and column names respelled to the catalog's case",
+    );
+
+    let changes = read_types::read_types(&mut value, catalog)?;
+    record(
+        &mut passes,
+        read_types::NAME,
+        changes,
+        "read column types replaced by the catalog's",
+    );
+
+    let changes = boolean_results::boolean_results(&mut value);
+    record(
+        &mut passes,
+        boolean_results::NAME,
+        changes,
+        "predicate output types set to boolean",
+    );
+
+    let changes = enum_arguments::enum_arguments(&mut value);
+    record(
+        &mut passes,
+        enum_arguments::NAME,
+        changes,
+        "extract calls with an enum component rewritten as date_part",
     );
 
     let mut plan: Plan = serde_json::from_value(value)
@@ -106,7 +193,13 @@ pub fn import_json(text: &str, catalog: &Catalog) -> Result<(Plan, ImportReport)
     Ok((plan, ImportReport { producer, passes }))
 }
 
-fn record(passes: &mut Vec<AppliedPass>, name: &'static str, changes: usize, what: &str) {
+/// Adds an entry for pass `name` to `passes` if it changed anything: "`changes` `what`".
+pub(crate) fn record(
+    passes: &mut Vec<AppliedPass>,
+    name: &'static str,
+    changes: usize,
+    what: &str,
+) {
     if changes > 0 {
         passes.push(AppliedPass {
             name,
