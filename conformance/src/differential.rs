@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use datafusion::physical_plan::common::collect;
-use switchyard_producer::SqlDialect;
+use switchyard_producer::{SqlDialect, ValidatedPlan};
 use switchyard_router::Switchyard;
 use thiserror::Error;
 
-use crate::compare::{DEFAULT_RELATIVE_TOLERANCE, compare_results};
+use crate::compare::{ColumnNames, DEFAULT_RELATIVE_TOLERANCE, compare_results_with};
 use crate::corpus::tpch_query;
 use crate::direct::{direct_session, run_sql_directly};
 
@@ -45,29 +45,43 @@ pub async fn tpch_differential(
 ) -> Result<DifferentialPass, DifferentialError> {
     let setup = |e: &dyn std::fmt::Display| DifferentialError::Setup(e.to_string());
     let sql = tpch_query(number).map_err(|e| setup(&e))?;
-    let direct = direct_session(switchyard.catalog()).map_err(|e| setup(&e))?;
-    let expected = run_sql_directly(&direct, &sql)
-        .await
-        .map_err(|e| setup(&e))?;
     let plan = switchyard
         .producer()
         .compile_checked(&sql, SqlDialect::Generic)
         .await
         .map_err(|e| setup(&e))?;
+    plan_differential(switchyard, engine, &plan, &sql, ColumnNames::Exact).await
+}
+
+/// Runs `plan` on `engine` and compares the rows with DataFusion running `sql` (the query the
+/// plan was made from) directly, column names as `names` says.
+pub async fn plan_differential(
+    switchyard: &Switchyard,
+    engine: &str,
+    plan: &ValidatedPlan,
+    sql: &str,
+    names: ColumnNames,
+) -> Result<DifferentialPass, DifferentialError> {
+    let setup = |e: &dyn std::fmt::Display| DifferentialError::Setup(e.to_string());
+    let direct = direct_session(switchyard.catalog()).map_err(|e| setup(&e))?;
+    let expected = run_sql_directly(&direct, sql)
+        .await
+        .map_err(|e| setup(&e))?;
     let started = Instant::now();
     let (_, stream) = switchyard
-        .execute(&plan, Some(engine))
+        .execute(plan, Some(engine))
         .await
         .map_err(|e| DifferentialError::Engine(e.to_string()))?;
     let actual = collect(stream)
         .await
         .map_err(|e| DifferentialError::Engine(e.to_string()))?;
     let elapsed = started.elapsed();
-    compare_results(
+    compare_results_with(
         &expected.batches,
         &actual,
         expected.ordered,
         DEFAULT_RELATIVE_TOLERANCE,
+        names,
     )
     .map_err(DifferentialError::Mismatch)?;
     Ok(DifferentialPass {

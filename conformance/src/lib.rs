@@ -8,17 +8,21 @@ pub mod corpus;
 pub mod datagen;
 pub mod differential;
 pub mod direct;
+pub mod foreign_plans;
 pub mod function_tests;
 pub mod pg_cluster;
 pub mod report;
 pub mod suites;
 
-pub use compare::{DEFAULT_RELATIVE_TOLERANCE, compare_results, plan_is_ordered};
+pub use compare::{
+    ColumnNames, DEFAULT_RELATIVE_TOLERANCE, compare_results, compare_results_with, plan_is_ordered,
+};
 pub use datagen::{
     TPCH_TABLES, TableProgress, ensure_tpch, generate_tpch, open_tpch, open_tpch_with_engines,
 };
-pub use differential::{DifferentialError, DifferentialPass, tpch_differential};
+pub use differential::{DifferentialError, DifferentialPass, plan_differential, tpch_differential};
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};
+pub use foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 pub use pg_cluster::PgCluster;
 pub use report::{render_html, render_markdown, write_report};
 pub use suites::{Suite, SuiteError, SuiteProgress, run_suites};

@@ -4,6 +4,8 @@
 //!   (`<corpus>/substrait-tests/tests/cases/**/*.test`), run as a one-row plan on each engine.
 //! * `tpch`: the 22 TPC-H queries, each compared with DataFusion running the SQL directly
 //!   ([`tpch_differential`]); the configuration's catalog must hold the TPC-H tables.
+//! * `foreign-plans`: TPC-H plans made by Isthmus and DuckDB 1.1.3, imported and each compared
+//!   with DataFusion running the SQL they were made from ([`foreign_differential`]).
 //!
 //! Every case on every engine ends as one [`CaseRecord`]; a broken case or engine becomes a
 //! record, never an early return, so one bad file cannot hide the rest of the matrix.
@@ -18,11 +20,15 @@ use switchyard_router::Switchyard;
 use thiserror::Error;
 
 use crate::corpus::{CorpusError, corpus_dir};
-use crate::differential::{DifferentialError, tpch_differential};
+use crate::differential::{DifferentialError, DifferentialPass, tpch_differential};
+use crate::foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 use crate::function_tests::{CaseOutcome, CaseRecord, TestFile, parse_test_file, run_case};
 
 /// How long one function test case may take on an engine before it counts as an error.
 pub const CASE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long one foreign plan may take on an engine before it counts as an error.
+pub const FOREIGN_PLAN_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The number of TPC-H queries the `tpch` suite runs (1 to this).
 pub const TPCH_QUERY_COUNT: usize = 22;
@@ -34,17 +40,21 @@ pub enum Suite {
     SubstraitFunctions,
     /// The 22 TPC-H queries, checked against DataFusion running the SQL directly.
     Tpch,
+    /// TPC-H plans made by other producers (Isthmus, DuckDB 1.1.3), imported, each checked
+    /// against DataFusion running the SQL it was made from.
+    ForeignPlans,
 }
 
 impl Suite {
     /// Every suite, in the order they run.
-    pub const ALL: [Suite; 2] = [Suite::SubstraitFunctions, Suite::Tpch];
+    pub const ALL: [Suite; 3] = [Suite::SubstraitFunctions, Suite::Tpch, Suite::ForeignPlans];
 
     /// The suite's name on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Suite::SubstraitFunctions => "substrait-functions",
             Suite::Tpch => "tpch",
+            Suite::ForeignPlans => "foreign-plans",
         }
     }
 }
@@ -134,6 +144,12 @@ pub async fn run_suites(
             Suite::Tpch => {
                 for engine in &engines {
                     records.extend(run_tpch(switchyard, engine.name(), progress).await);
+                }
+            }
+            Suite::ForeignPlans => {
+                let plans = foreign_tpch_plans()?;
+                for engine in &engines {
+                    records.extend(run_foreign(switchyard, engine.name(), &plans, progress).await);
                 }
             }
         }
@@ -305,20 +321,66 @@ async fn run_tpch(
     for number in 1..=TPCH_QUERY_COUNT {
         let query = format!("q{number}");
         report(records.len(), &query);
-        let outcome = match tpch_differential(switchyard, engine, number).await {
-            Ok(_) => CaseOutcome::Pass,
-            Err(DifferentialError::Mismatch(difference)) => CaseOutcome::Fail { difference },
-            // A setup error (the catalog lacks TPC-H, say) is reported, not hidden: the
-            // message starts with `setup:`, telling it apart from the engine's own errors.
-            Err(error) => CaseOutcome::Error {
-                message: error.to_string(),
-            },
-        };
+        let outcome = differential_outcome(tpch_differential(switchyard, engine, number).await);
         records.push(CaseRecord {
             suite: Suite::Tpch.to_string(),
             file: format!("tpch/{query}"),
             line: 0,
             function: query,
+            group: None,
+            engine: engine.to_string(),
+            outcome,
+        });
+    }
+    report(records.len(), "");
+    records
+}
+
+/// A differential run as a case outcome.
+fn differential_outcome(run: Result<DifferentialPass, DifferentialError>) -> CaseOutcome {
+    match run {
+        Ok(_) => CaseOutcome::Pass,
+        Err(DifferentialError::Mismatch(difference)) => CaseOutcome::Fail { difference },
+        // A setup error (the catalog lacks TPC-H, say) is reported, not hidden: the message
+        // starts with `setup:`, telling it apart from the engine's own errors.
+        Err(error) => CaseOutcome::Error {
+            message: error.to_string(),
+        },
+    }
+}
+
+/// Runs the foreign producers' plans on the engine named `engine`.
+async fn run_foreign(
+    switchyard: &Switchyard,
+    engine: &str,
+    plans: &[ForeignPlan],
+    progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
+) -> Vec<CaseRecord> {
+    let report = |done: usize, label: &str| {
+        progress(SuiteProgress {
+            suite: Suite::ForeignPlans,
+            engine,
+            done,
+            total: plans.len(),
+            label,
+        })
+    };
+    let mut records = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let label = plan.label();
+        report(records.len(), &label);
+        let run = foreign_differential(switchyard, engine, plan);
+        let outcome = match tokio::time::timeout(FOREIGN_PLAN_TIMEOUT, run).await {
+            Ok(run) => differential_outcome(run),
+            Err(_) => CaseOutcome::Error {
+                message: format!("timed out after {} s", FOREIGN_PLAN_TIMEOUT.as_secs()),
+            },
+        };
+        records.push(CaseRecord {
+            suite: Suite::ForeignPlans.to_string(),
+            file: label,
+            line: 0,
+            function: plan.producer.to_string(),
             group: None,
             engine: engine.to_string(),
             outcome,
