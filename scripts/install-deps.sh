@@ -2,7 +2,8 @@
 # Installs what building and testing Switchyard needs beyond a Rust toolchain: protoc (the
 # `substrait` crate and our gRPC protos are generated from .proto files), a C compiler (zstd
 # and lzma are compiled from C, DuckDB from C++), PostgreSQL's server for the PostgreSQL
-# engine's tests, and the rustfmt and clippy components the tests run.
+# engine's tests, Python for the ADBC client test, and the rustfmt and clippy components the
+# tests run.
 # Idempotent; uses apt on Debian (root, or sudo).
 set -euo pipefail
 
@@ -11,6 +12,9 @@ command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v c++ >/dev/null 2>&1 || need+=(build-essential)
 # The PostgreSQL engine's tests start a throwaway server (scripts/pg-cluster.sh).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The service's third-party client test runs Python's ADBC driver in a virtualenv
+# (scripts/adbc-venv.sh installs the driver itself, from PyPI).
+command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 
 if ((${#need[@]})); then
   echo "installing: ${need[*]}" >&2

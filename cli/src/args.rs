@@ -58,6 +58,16 @@ pub enum Command {
     Normalize(NormalizeArgs),
     /// Rewrite a plan for a consumer on an older Substrait version (Acero, DuckDB 1.1).
     Export(ExportArgs),
+    /// Serve Arrow Flight SQL and the control API (gRPC) on one port until SIGTERM or SIGINT.
+    Serve(ServeArgs),
+}
+
+/// `switchyard serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free one (printed as `listening on ADDRESS`).
+    #[arg(long, default_value = "127.0.0.1:50051")]
+    pub listen: std::net::SocketAddr,
 }
 
 /// `switchyard normalize`.

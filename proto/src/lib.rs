@@ -1,6 +1,11 @@
 //! Switchyard's wire schema: the control API (`switchyard/v1/control.proto`) and its
 //! generated message types, client and server.
 
+/// The encoded `FileDescriptorSet` of every message and service in `switchyard/v1/`, for
+/// gRPC server reflection (so tools such as `grpcurl` can call the control API without the
+/// `.proto` files).
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("switchyard_descriptor");
+
 /// Version 1 of the control API.
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 pub mod v1 {

@@ -1,4 +1,4 @@
-//! The configuration file (`switchyard.yaml`): tables and engines.
+//! The configuration file (`switchyard.yaml`): tables, engines, routing and the service.
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -11,6 +11,7 @@ use switchyard_producer::TableConfig;
 
 use crate::error::RouterError;
 use crate::routing_config::RoutingConfig;
+use crate::service_config::ServiceConfig;
 
 /// The configuration file name looked for when none is given.
 pub const DEFAULT_CONFIG_FILE: &str = "switchyard.yaml";
@@ -28,10 +29,17 @@ pub struct ConfigFile {
     /// How plans are routed among the engines.
     #[serde(default, skip_serializing_if = "is_default_routing")]
     pub routing: RoutingConfig,
+    /// `switchyard serve`: principals and their grants, TLS, limits.
+    #[serde(default, skip_serializing_if = "is_default_service")]
+    pub service: ServiceConfig,
 }
 
 fn is_default_routing(routing: &RoutingConfig) -> bool {
     *routing == RoutingConfig::default()
+}
+
+fn is_default_service(service: &ServiceConfig) -> bool {
+    *service == ServiceConfig::default()
 }
 
 /// A loaded configuration: the file's content and where it came from.
@@ -204,6 +212,25 @@ mod tests {
         assert!(err.to_string().contains("hedaer"), "{err}");
         let err = Config::from_yaml("tabels: {}\n", Path::new(".")).expect_err("typo");
         assert!(err.to_string().contains("tabels"), "{err}");
+    }
+
+    #[test]
+    fn service_section_is_read() {
+        let config = Config::from_yaml(
+            "service:\n  principals:\n    analyst: { token: abc, tables: { t: [a] } }\n  limits: { query_timeout_ms: 50 }\n",
+            Path::new("."),
+        )
+        .expect("valid config");
+        assert_eq!(config.file.service.principals["analyst"].token, "abc");
+        assert_eq!(config.file.service.limits.query_timeout_ms, 50);
+        let text = Config::to_yaml(&config.file).expect("writes");
+        assert!(text.contains("analyst"), "{text}");
+        let plain = Config::from_yaml("tables: {}\n", Path::new(".")).expect("valid");
+        let text = Config::to_yaml(&plain.file).expect("writes");
+        assert!(
+            !text.contains("service"),
+            "an unset section is not written: {text}"
+        );
     }
 
     #[test]

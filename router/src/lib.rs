@@ -14,6 +14,7 @@ pub mod policy;
 pub mod profile;
 pub mod router;
 pub mod routing_config;
+pub mod service_config;
 pub mod statistics;
 pub mod switchyard;
 
@@ -26,5 +27,8 @@ pub use features::PlanFeatures;
 pub use profile::EngineProfile;
 pub use router::Router;
 pub use routing_config::RoutingConfig;
+pub use service_config::{
+    ColumnGrants, LimitsConfig, PrincipalConfig, ServiceConfig, TableGrants, TlsConfig,
+};
 pub use statistics::{Statistics, TableStatistics};
 pub use switchyard::{RoutedRun, Switchyard};

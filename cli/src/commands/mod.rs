@@ -17,6 +17,7 @@ mod normalize;
 mod plan;
 mod plan_input;
 mod run;
+mod serve;
 mod translate;
 
 use std::path::Path;
@@ -44,6 +45,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Conformance(args) => conformance::run(&open(&cli.config).await?, args).await,
         Command::Normalize(args) => normalize::run(&open(&cli.config).await?, args).await,
         Command::Export(args) => export::run(&open(&cli.config).await?, args).await,
+        Command::Serve(args) => serve::run(&cli.config, args).await,
     }
 }
 
