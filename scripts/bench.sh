@@ -21,11 +21,11 @@ what="${1:-all}"
 case "$what" in
   engines) "$switchyard" bench engines --scale 1 ;;
   routing) "$switchyard" bench routing --scale 1 ;;
-  latency) cargo bench -p switchyard-conformance --bench route_latency ;;
+  latency) cargo bench --workspace --bench route_latency ;;
   all)
     "$switchyard" bench engines --scale 1
     "$switchyard" bench routing --scale 1
-    cargo bench -p switchyard-conformance --bench route_latency
+    cargo bench --workspace --bench route_latency
     ;;
   *) echo "usage: scripts/bench.sh [engines|routing|latency|all]" >&2; exit 2 ;;
 esac

@@ -10,6 +10,7 @@ pub mod differential;
 pub mod direct;
 pub mod foreign_plans;
 pub mod function_tests;
+pub mod legacy_consumers;
 pub mod pg_cluster;
 pub mod report;
 pub mod suites;

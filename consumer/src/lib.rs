@@ -3,6 +3,7 @@
 
 pub mod atomic_file;
 mod conform;
+mod cooperative;
 mod duckdb_arrow_bridge;
 pub mod engine;
 pub mod engine_config;

@@ -77,6 +77,13 @@ impl RuntimeMemory {
         }
     }
 
+    /// Forgets every recorded run. A `routing.learned_file` keeps its content until the next
+    /// record rewrites it.
+    pub fn clear(&self) {
+        let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        *memory = Memory::default();
+    }
+
     /// Records a completed run: `model_ms` is what the model (before learning) estimated.
     /// With a file, it is rewritten while the memory is locked, so concurrent runs cannot
     /// write an older memory over a newer one.

@@ -266,6 +266,12 @@ impl Router {
         }
     }
 
+    /// Forgets what measured runs have taught the router, for experiments that control what
+    /// it learns from (`switchyard bench routing`'s leave-one-out figure).
+    pub fn forget_runs(&self) {
+        self.memory.clear();
+    }
+
     fn over_ceiling(&self, routed: &RoutedEngine, estimate: &PlanEstimate) -> Option<String> {
         if let Some(ceiling) = self.policy.embedded_max_bytes.filter(|_| routed.embedded)
             && estimate.scan_bytes > ceiling as f64

@@ -1,11 +1,15 @@
 //! The embedded default: DataFusion in this process, consuming Substrait natively.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use serde::{Deserialize, Serialize};
 use switchyard_producer::{Catalog, ValidatedPlan};
 
+use crate::cooperative::cooperative_everywhere;
 use crate::engine::{Engine, EngineKind, Health};
 use crate::error::EngineError;
 use crate::manifest::Manifest;
@@ -102,7 +106,11 @@ impl Engine for DataFusionEngine {
             .execute_logical_plan(logical)
             .await
             .map_err(execution)?;
-        frame.execute_stream().await.map_err(execution)
+        let task = Arc::new(frame.task_ctx());
+        let physical = frame.create_physical_plan().await.map_err(execution)?;
+        // Yield points everywhere, so a dropped query stops within a few batches.
+        let physical = cooperative_everywhere(physical).map_err(execution)?;
+        execute_stream(physical, task).map_err(execution)
     }
 
     async fn health(&self) -> Health {

@@ -16,6 +16,8 @@ pub mod compound_names;
 pub mod enum_arguments;
 pub mod identifier_case;
 pub mod legacy_enums;
+pub mod project_emit;
+pub mod read_filters;
 pub mod read_types;
 pub mod uris;
 pub mod urns_by_name;
@@ -59,6 +61,7 @@ pub struct AppliedPass {
 ///
 /// Passes, in order: on the JSON, [`uris::extension_uris_to_urns`],
 /// [`urns_by_name::urns_by_name`], [`legacy_enums::legacy_enums`],
+/// [`read_filters::read_filters`], [`project_emit::project_emit`],
 /// [`identifier_case::identifier_case`] and [`read_types::read_types`] (both against
 /// `catalog`), [`boolean_results::boolean_results`], [`enum_arguments::enum_arguments`];
 /// after decoding,
@@ -140,6 +143,22 @@ fn normalize(
         legacy_enums::NAME,
         changes,
         "renamed enum values respelled",
+    );
+
+    let changes = read_filters::read_filters(&mut value);
+    record(
+        &mut passes,
+        read_filters::NAME,
+        changes,
+        "read filters moved into filter relations",
+    );
+
+    let changes = project_emit::project_emit(&mut value);
+    record(
+        &mut passes,
+        project_emit::NAME,
+        changes,
+        "projections without emit given the expressions-only emit their producer meant",
     );
 
     let changes = identifier_case::identifier_case(&mut value, catalog);
