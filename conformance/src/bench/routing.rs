@@ -315,3 +315,54 @@ pub fn render_routing_markdown(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{RoutingContext, RoutingRow, render_routing_markdown};
+
+    #[test]
+    fn totals_compare_both_routings_with_the_oracle_and_the_best_engine() {
+        let ms = Duration::from_millis;
+        let engines = vec!["a".to_string(), "b".to_string()];
+        let rows = vec![
+            RoutingRow {
+                name: "q1".into(),
+                times: vec![Some(ms(10)), Some(ms(30))],
+                routed: Some("b".into()),
+                learned: Some("a".into()),
+            },
+            RoutingRow {
+                name: "q2".into(),
+                times: vec![Some(ms(40)), Some(ms(20))],
+                routed: Some("b".into()),
+                learned: Some("b".into()),
+            },
+        ];
+        let context = RoutingContext {
+            command: "switchyard bench routing".into(),
+            scale: 1.0,
+            runs: 3,
+            when: "now".into(),
+            build: "release build",
+            profiles: Vec::new(),
+        };
+        let text = render_routing_markdown(&engines, &rows, &context);
+        // Oracle 10 + 20 = 30; all on a 50, all on b 50; routed 30 + 20 = 50; learned 10 + 20.
+        assert!(text.contains("| per-query oracle | 30 | 1.00 |"), "{text}");
+        assert!(
+            text.contains("| routed (profiles only) | 50 | 1.67 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| routed after learning from the other queries' runs | 30 | 1.00 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("routed (profiles only) 1.00×; routed after learning from the other queries' runs 0.60×"),
+            "{text}"
+        );
+        assert!(text.contains("| q1 | 10.0 | 30.0 | b | a | a |"), "{text}");
+    }
+}
