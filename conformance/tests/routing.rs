@@ -212,6 +212,61 @@ async fn large_scans_go_where_the_cost_model_says_and_tiny_queries_stay_embedded
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn costs_fitted_to_measured_runs_decide_plans_never_measured() {
+    let switchyard = open(BTreeMap::from([duckdb()]), RoutingConfig::default())
+        .await
+        .expect("open");
+    let router = switchyard.router();
+    // Engines that behave unlike their profiles: DuckDB slow to start (3 ms) and fast per
+    // MB scanned (0.1 ms), DataFusion quick to start (1 ms) and slow per MB (1 ms).
+    let truth = |engine: &str, mb: f64| match engine {
+        "duckdb" => 3.0 + 0.1 * mb,
+        _ => 1.0 + mb,
+    };
+    for number in 2..=22 {
+        let decision = router.route(&plan(&switchyard, &tpch_query(number).expect("q")).await);
+        for engine in ["duckdb", "datafusion"] {
+            let work = decision
+                .candidate(engine)
+                .and_then(|c| c.cost.as_ref())
+                .expect("costed")
+                .work;
+            let ms = truth(engine, work.0[1]);
+            router.record_run(&decision, engine, Duration::from_secs_f64(ms / 1e3));
+        }
+    }
+    // Neither plan below ran: the fits price them.
+    for (sql, expected) in [
+        (tpch_query(1).expect("q1"), "duckdb"),
+        (
+            "SELECT n_name FROM nation WHERE n_nationkey = 7".to_string(),
+            "datafusion",
+        ),
+    ] {
+        let decision = router.route(&plan(&switchyard, &sql).await);
+        assert_eq!(decision.chosen.as_deref(), Some(expected), "{decision}");
+        for engine in ["duckdb", "datafusion"] {
+            let cost = decision
+                .candidate(engine)
+                .and_then(|c| c.cost.as_ref())
+                .expect("costed");
+            let expected_ms = truth(engine, cost.work.0[1]);
+            assert!(
+                (cost.total_ms - expected_ms).abs() < 0.05 * expected_ms,
+                "{engine}: {} against {expected_ms}\n{decision}",
+                cost.total_ms
+            );
+            assert!(
+                cost.learned
+                    .as_deref()
+                    .is_some_and(|l| l.contains("fitted to 21 measured runs")),
+                "{decision}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_resident_tables_pull_queries_there_and_a_stopped_server_falls_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cluster = PgCluster::start(&dir.path().join("pg")).expect("PostgreSQL");

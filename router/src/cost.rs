@@ -26,6 +26,16 @@ pub struct PlanEstimate {
     pub result_rows: f64,
     /// Rows flowing through operators, summed over operators.
     pub processed_rows: f64,
+    /// The part of `processed_rows` read from tables.
+    #[serde(skip)]
+    pub scan_rows: f64,
+    /// The part of `processed_rows` entering joins, aggregates and set operations (hash
+    /// tables built or probed).
+    #[serde(skip)]
+    pub hash_rows: f64,
+    /// The part of `processed_rows` entering sorts.
+    #[serde(skip)]
+    pub sort_rows: f64,
     /// Bytes scanned from tables.
     pub scan_bytes: f64,
     /// The largest hash table or sort buffer (bytes).
@@ -63,17 +73,35 @@ impl PlanEstimate {
         let Some(node) = nodes.get(index) else {
             return 0.0;
         };
+        let reads_before = self.reads.len();
         let inputs: Vec<f64> = node
             .inputs
             .iter()
             .map(|&i| self.rows(nodes, i, statistics))
             .collect();
+        if node.relation == "FILTER"
+            && node
+                .inputs
+                .first()
+                .and_then(|&i| nodes.get(i))
+                .map(|n| n.relation)
+                == Some("READ")
+        {
+            self.prune_read(reads_before, node.predicate.as_ref());
+        }
         for &subquery in &node.subqueries {
             self.rows(nodes, subquery, statistics);
         }
         let first = inputs.first().copied().unwrap_or(0.0);
         let width = node.width.max(1) as f64;
-        self.processed_rows += inputs.iter().sum::<f64>();
+        let entering = inputs.iter().sum::<f64>();
+        self.processed_rows += entering;
+        match node.relation {
+            "AGGREGATE" | "JOIN" | "HASH_JOIN" | "MERGE_JOIN" | "NESTED_LOOP_JOIN" | "CROSS"
+            | "SET" => self.hash_rows += entering,
+            "SORT" => self.sort_rows += entering,
+            _ => {}
+        }
         match node.relation {
             "READ" => {
                 let (read, total) = node.columns.unwrap_or((1, 1));
@@ -91,12 +119,14 @@ impl PlanEstimate {
                 };
                 self.scan_bytes += bytes;
                 self.processed_rows += rows;
+                self.scan_rows += rows;
                 if let Some(table) = &node.table {
                     self.reads.push(TableRead {
                         table: table.clone(),
                         bytes,
                         column_share,
                     });
+                    self.prune_read(self.reads.len() - 1, node.predicate.as_ref());
                 }
                 rows * selectivity(node.predicate.as_ref())
             }
@@ -145,8 +175,60 @@ impl PlanEstimate {
         }
     }
 
+    /// The plan's work in the units the learned cost fit regresses on (see [`WorkTerms`]),
+    /// with `scan_bytes` the bytes the engine itself scans.
+    pub fn work(&self, scan_bytes: f64) -> WorkTerms {
+        let other_rows =
+            (self.processed_rows - self.scan_rows - self.hash_rows - self.sort_rows).max(0.0);
+        WorkTerms([
+            1.0,
+            scan_bytes / 1e6,
+            self.scan_rows / 1e6,
+            self.hash_rows / 1e6,
+            (self.sort_rows + other_rows) / 1e6,
+            self.result_rows / 1e6,
+        ])
+    }
+
+    /// A file read filtered by equalities skips what the files' min/max statistics (row
+    /// groups, pages) rule out: its bytes shrink by the equalities' selectivity. Engines
+    /// holding their own copy (PostgreSQL without indexes) still scan it all; see
+    /// `Router::cost`, which prices those from `column_share`.
+    fn prune_read(&mut self, read: usize, predicate: Option<&PredicateShape>) {
+        let Some(p) = predicate.filter(|p| p.equalities > 0) else {
+            return;
+        };
+        let Some(read) = self.reads.get_mut(read) else {
+            return;
+        };
+        let kept = selectivity(Some(&PredicateShape {
+            equalities: p.equalities,
+            ..PredicateShape::default()
+        }));
+        let skipped = read.bytes * (1.0 - kept);
+        read.bytes -= skipped;
+        self.scan_bytes -= skipped;
+    }
+
     fn hold(&mut self, cells: f64) {
         self.peak_bytes = self.peak_bytes.max(cells * HELD_BYTES_PER_COLUMN);
+    }
+}
+
+/// Number of [`WorkTerms`].
+pub const WORK_TERMS: usize = 6;
+
+/// A plan's work on one engine as quantities whose costs add up: a query (1), MB scanned,
+/// million rows read from tables, million rows into hash operators (joins, aggregates, set
+/// operations), into other operators (filters, projections, sorts), and million result rows. A profile gives
+/// one cost per term ([`EngineProfile::coefficients`]); measured runs fit them per engine.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WorkTerms(pub [f64; WORK_TERMS]);
+
+impl WorkTerms {
+    /// The time these terms take at `coefficients` (ms per unit).
+    pub fn cost(&self, coefficients: &[f64; WORK_TERMS]) -> f64 {
+        self.0.iter().zip(coefficients).map(|(x, w)| x * w).sum()
     }
 }
 
@@ -196,6 +278,9 @@ pub struct CostBreakdown {
     /// Where `total_ms` departs from `model_ms`, why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learned: Option<String>,
+    /// The work priced, for learning from the run (see `learning`).
+    #[serde(skip)]
+    pub work: WorkTerms,
 }
 
 impl CostBreakdown {
@@ -232,6 +317,7 @@ impl CostBreakdown {
             model_ms,
             total_ms: model_ms,
             learned: None,
+            work: estimate.work(scan_bytes),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod calibrate;
 pub mod capabilities;
 pub mod config;
 pub mod cost;
+pub mod cost_fit;
 pub mod decision;
 pub mod error;
 pub mod features;

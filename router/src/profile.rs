@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use switchyard_consumer::EngineKind;
 
+use crate::cost::WORK_TERMS;
+
 /// How fast an engine is, in the units the cost model adds up.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +56,20 @@ impl EngineProfile {
                 memory_mb: None,
             },
         }
+    }
+
+    /// The profile's cost per unit of each of the [`WorkTerms`](crate::cost::WorkTerms) (ms per query, per MB, per
+    /// million rows), so that `work.cost(&profile.coefficients())` is the model's time
+    /// before moving tables.
+    pub fn coefficients(&self) -> [f64; WORK_TERMS] {
+        [
+            self.startup_ms,
+            1e3 / self.scan_mb_per_s,
+            self.row_ns,
+            self.row_ns,
+            self.row_ns,
+            self.result_row_ns,
+        ]
     }
 
     /// Checks that every rate is positive and finite.

@@ -12,7 +12,7 @@ use crate::capabilities::{Capabilities, MissingFeature};
 use crate::cost::{CostBreakdown, PlanEstimate, TableRead};
 use crate::decision::{Candidate, RouteDecision, Verdict, bytes};
 use crate::features::PlanFeatures;
-use crate::learning::{Learned, RuntimeMemory};
+use crate::learning::{Learned, RecordedRun, RuntimeMemory};
 use crate::policy::{Policy, RuleAction};
 use crate::profile::EngineProfile;
 use crate::routing_config::RoutingConfig;
@@ -260,8 +260,12 @@ impl Router {
             self.memory.record(
                 engine,
                 &decision.fingerprint,
-                cost.model_ms,
-                elapsed.as_secs_f64() * 1e3,
+                &RecordedRun {
+                    model_ms: cost.model_ms,
+                    move_ms: cost.move_ms,
+                    measured_ms: elapsed.as_secs_f64() * 1e3,
+                    work: cost.work,
+                },
             );
         }
     }
@@ -351,10 +355,20 @@ impl Router {
                 })
                 .sum::<f64>();
         let mut cost = CostBreakdown::price(&routed.profile, estimate, scan_bytes, moved);
-        match self.memory.recall(routed.engine.name(), fingerprint) {
+        let prior = routed.profile.coefficients();
+        match self
+            .memory
+            .recall(routed.engine.name(), fingerprint, &prior)
+        {
             Learned::Measured(ms) => {
                 cost.total_ms = ms;
                 cost.learned = Some(format!("this plan measured {ms:.1} ms here before"));
+            }
+            Learned::Fitted { coefficients, runs } => {
+                cost.total_ms = cost.work.cost(&coefficients) + cost.move_ms;
+                cost.learned = Some(format!(
+                    "costs fitted to {runs:.0} measured runs on this engine"
+                ));
             }
             Learned::Correction(factor) => {
                 cost.total_ms = cost.model_ms * factor;

@@ -3,12 +3,15 @@
 //! (the fastest engine for each query, known only afterwards) and of the router's choices
 //! made before any of the measurements.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use datafusion::physical_plan::common::collect;
 use switchyard_producer::{SqlDialect, ValidatedPlan};
-use switchyard_router::{RouteDecision, Switchyard, Verdict};
+use switchyard_router::{EngineProfile, RouteDecision, Switchyard, Verdict};
 
 use crate::bench::stats::median;
 use crate::corpus::tpch_query;
@@ -85,15 +88,27 @@ pub struct RoutingRow {
     pub learned: Option<String>,
 }
 
-/// Measures `workload` on `engines` (`runs` timed runs each, after a warm-up, engines
-/// rotated so none always runs first). Routing decisions are taken before any run.
-pub async fn measure_routing(
+/// The measured medians of a workload, kept so the routing can be recomputed
+/// (`switchyard bench routing --replay FILE`) without measuring again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoutingMeasurements {
+    /// The engines, in the order of each query's times.
+    pub engines: Vec<String>,
+    /// The profiles the router used (calibrated in the measuring run).
+    pub profiles: BTreeMap<String, EngineProfile>,
+    /// Per query, its name and each engine's median in ms (`None`: cannot run it, or failed).
+    pub queries: Vec<(String, Vec<Option<f64>>)>,
+    /// Timed runs per query and engine behind each median.
+    pub runs: usize,
+    /// When the measuring run was made (UTC).
+    pub when: String,
+}
+
+/// Compiles every query of `workload` and routes it, before anything has run.
+pub async fn plan_workload(
     switchyard: &Switchyard,
-    engines: &[String],
     workload: &[WorkloadQuery],
-    runs: usize,
-    progress: &(dyn Fn(&str) + Sync),
-) -> BenchResult<Vec<RoutingRow>> {
+) -> BenchResult<Vec<(ValidatedPlan, RouteDecision)>> {
     let mut plans = Vec::new();
     for query in workload {
         let plan = switchyard
@@ -103,6 +118,19 @@ pub async fn measure_routing(
         let decision = switchyard.router().route(&plan);
         plans.push((plan, decision));
     }
+    Ok(plans)
+}
+
+/// Measures `workload` on `engines` (`runs` timed runs each, after a warm-up, engines
+/// rotated so none always runs first). Routing decisions are taken before any run.
+pub async fn measure_routing(
+    switchyard: &Switchyard,
+    engines: &[String],
+    workload: &[WorkloadQuery],
+    runs: usize,
+    progress: &(dyn Fn(&str) + Sync),
+) -> BenchResult<Vec<RoutingRow>> {
+    let plans = plan_workload(switchyard, workload).await?;
     let mut rows = Vec::new();
     for (query, (plan, decision)) in workload.iter().zip(&plans) {
         progress(&query.name);
@@ -145,6 +173,69 @@ pub async fn measure_routing(
     }
     leave_one_out(switchyard, engines, &plans, &mut rows);
     Ok(rows)
+}
+
+/// Routes `workload` again over times measured before (`measurements`, matched by query
+/// name), with the router `switchyard` opened on the profiles recorded with them.
+pub async fn replay_routing(
+    switchyard: &Switchyard,
+    workload: &[WorkloadQuery],
+    measurements: &RoutingMeasurements,
+) -> BenchResult<Vec<RoutingRow>> {
+    let plans = plan_workload(switchyard, workload).await?;
+    let mut rows = Vec::new();
+    for (query, (_, decision)) in workload.iter().zip(&plans) {
+        let (_, times) = measurements
+            .queries
+            .iter()
+            .find(|(name, _)| *name == query.name)
+            .ok_or_else(|| format!("the measurements have no query {:?}", query.name))?;
+        if times.len() != measurements.engines.len() {
+            return Err(format!(
+                "{}: {} times for {} engines",
+                query.name,
+                times.len(),
+                measurements.engines.len()
+            )
+            .into());
+        }
+        rows.push(RoutingRow {
+            name: query.name.clone(),
+            times: times
+                .iter()
+                .map(|t| t.and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok()))
+                .collect(),
+            routed: decision.chosen.clone(),
+            learned: None,
+        });
+    }
+    leave_one_out(switchyard, &measurements.engines, &plans, &mut rows);
+    Ok(rows)
+}
+
+impl RoutingMeasurements {
+    /// The medians of `rows`, with what produced them.
+    pub fn of(
+        engines: &[String],
+        profiles: BTreeMap<String, EngineProfile>,
+        rows: &[RoutingRow],
+        runs: usize,
+        when: String,
+    ) -> Self {
+        Self {
+            engines: engines.to_vec(),
+            profiles,
+            queries: rows
+                .iter()
+                .map(|r| {
+                    let times = r.times.iter().map(|t| t.map(|d| d.as_secs_f64() * 1e3));
+                    (r.name.clone(), times.collect())
+                })
+                .collect(),
+            runs,
+            when,
+        }
+    }
 }
 
 /// Fills each row's `learned`: the router forgets, is told every *other* query's median on
