@@ -44,7 +44,7 @@ fn five_engines() -> BTreeMap<String, EngineConfig> {
             "datafusion_wide".to_string(),
             EngineConfig::DataFusion(DataFusionConfig {
                 target_partitions: Some(8),
-                batch_size: None,
+                ..DataFusionConfig::default()
             }),
         ),
     ])

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use switchyard_consumer::EngineConfig;
+use switchyard_consumer::{DEFAULT_ENGINE, DataFusionConfig, EngineConfig};
 use switchyard_producer::TableConfig;
 
 use crate::error::RouterError;
@@ -56,6 +56,20 @@ pub struct Config {
 }
 
 impl Config {
+    /// Sets `limit` as the memory pool ceiling of every DataFusion engine without one of its
+    /// own, including the embedded default when the file does not configure it.
+    pub fn cap_datafusion_memory(&mut self, limit: u64) {
+        self.file
+            .engines
+            .entry(DEFAULT_ENGINE.to_string())
+            .or_insert_with(|| EngineConfig::DataFusion(DataFusionConfig::default()));
+        for engine in self.file.engines.values_mut() {
+            if let EngineConfig::DataFusion(settings) = engine {
+                settings.memory_limit_bytes.get_or_insert(limit);
+            }
+        }
+    }
+
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Self, RouterError> {
         let text = std::fs::read_to_string(path).map_err(|e| RouterError::ConfigFile {
@@ -188,7 +202,8 @@ mod tests {
             config.file.engines["fast"],
             EngineConfig::DataFusion(DataFusionConfig {
                 target_partitions: Some(2),
-                batch_size: None
+                batch_size: None,
+                memory_limit_bytes: None,
             })
         );
     }

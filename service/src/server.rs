@@ -48,8 +48,13 @@ impl fmt::Debug for TlsFiles {
 }
 
 impl Service {
-    /// Opens the configuration's tables and engines and reads its `service` section.
-    pub async fn open(config: Config) -> Result<Self, ServiceError> {
+    /// Opens the configuration's tables and engines and reads its `service` section. Its
+    /// `limits.memory_limit_bytes` becomes the memory pool ceiling of every DataFusion
+    /// engine that does not set its own.
+    pub async fn open(mut config: Config) -> Result<Self, ServiceError> {
+        if let Some(limit) = config.file.service.limits.memory_limit_bytes {
+            config.cap_datafusion_memory(limit);
+        }
         let switchyard = Switchyard::open(config).await?;
         Self::new(Arc::new(switchyard))
     }
@@ -74,12 +79,6 @@ impl Service {
             }
             None => None,
         };
-        if service.limits.memory_limit_bytes.is_some() {
-            tracing::warn!(
-                "service.limits.memory_limit_bytes is not applied yet: embedded DataFusion \
-                 engines run without a memory pool ceiling"
-            );
-        }
         let gateway = Arc::new(Gateway::new(switchyard)?);
         Ok(Self { gateway, tls })
     }

@@ -105,3 +105,36 @@ async fn oversized_and_overdeep_plans_are_refused_by_name() {
     assert!(refused.message().contains("max_plan_depth"), "{refused:?}");
     server.stop().await;
 }
+
+const SMALL_MEMORY: &str = "principals: { admin: { token: admin-token, tables: '*' } }
+limits: { memory_limit_bytes: 2MiB }
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_over_the_memory_ceiling_fails_cleanly_and_the_next_one_runs() {
+    let server = TestServer::start(SMALL_MEMORY).await;
+    let mut client = server.flight(Some(ADMIN)).await;
+    // A hash join keeps its whole build side (every lineitem comment, several MB at scale
+    // 0.01) in memory and cannot spill: over a 2 MiB pool it must stop.
+    let refused = sql(
+        &mut client,
+        "select count(*) from lineitem a join lineitem b on a.l_comment = b.l_comment",
+    )
+    .await
+    .expect_err("the join needs more than 2 MiB");
+    let refused = status(refused);
+    assert_eq!(
+        refused.code(),
+        tonic::Code::ResourceExhausted,
+        "{refused:?}"
+    );
+    assert!(
+        refused.message().contains("Resources exhausted"),
+        "{refused:?}"
+    );
+    let batches = sql(&mut client, "select n_name from nation")
+        .await
+        .expect("the service carries on");
+    assert_eq!(rows(&batches), 25);
+    server.stop().await;
+}

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,12 @@ pub struct DataFusionConfig {
     /// Rows per record batch (default: DataFusion's, 8192).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<usize>,
+    /// The memory pool ceiling shared by this engine's queries, in bytes (default: none).
+    /// Operators that can spill (sorts, aggregates, some joins) spill to the system's
+    /// temporary folder at the ceiling; others fail the query with DataFusion's
+    /// "Resources exhausted" error naming the largest consumers, and the engine carries on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit_bytes: Option<u64>,
 }
 
 /// DataFusion with the catalog's tables registered.
@@ -56,7 +63,22 @@ impl DataFusionEngine {
         if let Some(batch_size) = config.batch_size {
             session = session.with_batch_size(batch_size.max(1));
         }
-        let ctx = SessionContext::new_with_config(session);
+        let setup = |message: String| EngineError::Setup {
+            engine: name.to_string(),
+            message,
+        };
+        let ctx = match config.memory_limit_bytes {
+            Some(limit) => {
+                let limit = usize::try_from(limit)
+                    .map_err(|_| setup(format!("memory_limit_bytes {limit} is too large")))?;
+                let runtime = RuntimeEnvBuilder::new()
+                    .with_memory_limit(limit, 1.0)
+                    .build_arc()
+                    .map_err(|e| setup(e.to_string()))?;
+                SessionContext::new_with_config_rt(session, runtime)
+            }
+            None => SessionContext::new_with_config(session),
+        };
         catalog
             .register_into(&ctx)
             .map_err(|e| EngineError::Setup {
