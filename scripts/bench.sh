@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds a release binary and runs the benchmarks that write docs/performance.md:
-#   scripts/bench.sh                 # engines, routing, and the routing-latency criterion bench
+#   scripts/bench.sh                 # engines, routing, service, and the routing-latency criterion bench
 #   scripts/bench.sh engines         # only `switchyard bench engines --scale 1`
+#   scripts/bench.sh service         # only `switchyard bench service --scale 1` (about 4 minutes of
+#                                    # load, then DoGet against pyarrow from scripts/adbc-venv.sh's venv)
 # DuckDB's C++ at -O3 takes over an hour on two cores from cold, so the release build goes
 # through sccache (installed with apt if missing): an interrupted build keeps every object
 # compiled so far, and the next run picks up from there.
@@ -21,11 +23,13 @@ what="${1:-all}"
 case "$what" in
   engines) "$switchyard" bench engines --scale 1 ;;
   routing) "$switchyard" bench routing --scale 1 ;;
+  service) "$switchyard" bench service --scale 1 ;;
   latency) cargo bench --workspace --bench route_latency ;;
   all)
     "$switchyard" bench engines --scale 1
     "$switchyard" bench routing --scale 1
+    "$switchyard" bench service --scale 1
     cargo bench --workspace --bench route_latency
     ;;
-  *) echo "usage: scripts/bench.sh [engines|routing|latency|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [engines|routing|latency|service|all]" >&2; exit 2 ;;
 esac

@@ -328,6 +328,40 @@ pub enum Bench {
         /// default a throwaway one is started with scripts/pg-cluster.sh.
         #[arg(long)]
         postgres_url: Option<String>,
+        /// Route again over the medians an earlier run saved (DATA/routing-measurements.json)
+        /// instead of measuring: for working on the cost model without re-running engines.
+        #[arg(long)]
+        replay: Option<PathBuf>,
+        /// The Markdown report to write.
+        #[arg(long, default_value = "docs/performance.md")]
+        report: PathBuf,
+    },
+    /// The Flight SQL service in a second process (`switchyard serve`, restarted per level)
+    /// under concurrent clients sending small queries as SQL and as Substrait plans, every
+    /// answer checked; then DoGet of lineitem against a minimal pyarrow Flight server.
+    Service {
+        /// Where the TPC-H data lives, generated if missing (default: data/tpch-sf<SCALE>).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The TPC-H scale factor of generated data.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Concurrent clients of each load level (comma separated).
+        #[arg(long, value_delimiter = ',', default_values_t = [8, 32, 128])]
+        clients: Vec<usize>,
+        /// Seconds of load per level.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Timed DoGet fetches of lineitem from each server, after one warm-up each.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// A Python with pyarrow for the reference server (default: the virtualenv that
+        /// scripts/adbc-venv.sh makes, made when missing).
+        #[arg(long)]
+        python: Option<PathBuf>,
+        /// Leave out the DoGet comparison (no Python needed).
+        #[arg(long)]
+        no_doget: bool,
         /// The Markdown report to write.
         #[arg(long, default_value = "docs/performance.md")]
         report: PathBuf,

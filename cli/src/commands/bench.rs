@@ -9,7 +9,7 @@ use switchyard_conformance::ensure_tpch;
 use switchyard_router::{Config, Switchyard};
 
 use crate::args::Bench;
-use crate::commands::{bench_engines, bench_routing, default_tpch_dir};
+use crate::commands::{bench_engines, bench_routing, bench_service, default_tpch_dir};
 use crate::output::write_file_atomically;
 use crate::progress::TableBars;
 
@@ -82,6 +82,7 @@ pub async fn run(args: Bench) -> Result<()> {
             runs,
             lookups,
             postgres_url,
+            replay,
             report,
         } => {
             let markdown = bench_routing::run(bench_routing::RoutingBenchOptions {
@@ -90,12 +91,38 @@ pub async fn run(args: Bench) -> Result<()> {
                 runs,
                 lookups,
                 postgres_url,
+                replay,
             })
             .await?;
             publish(&report, ROUTING_SECTION, &markdown)
         }
+        Bench::Service {
+            data,
+            scale,
+            clients,
+            seconds,
+            runs,
+            python,
+            no_doget,
+            report,
+        } => {
+            let markdown = bench_service::run(bench_service::ServiceBenchArgs {
+                data,
+                scale,
+                clients,
+                seconds,
+                runs,
+                python,
+                no_doget,
+            })
+            .await?;
+            publish(&report, SERVICE_SECTION, &markdown)
+        }
     }
 }
+
+/// The marker pair around the service section of the report.
+const SERVICE_SECTION: &str = "service";
 
 /// The marker pair around the routing section of the report.
 const ROUTING_SECTION: &str = "routing";

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_engines;
 mod bench_routing;
+mod bench_service;
 mod calibrate;
 mod catalog;
 mod conformance;
