@@ -15,6 +15,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # The service's third-party client test runs Python's ADBC driver in a virtualenv
 # (scripts/adbc-venv.sh installs the driver itself, from PyPI).
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
+# The service's TLS test makes a throwaway certificate authority and server certificate.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if ((${#need[@]})); then
   echo "installing: ${need[*]}" >&2
