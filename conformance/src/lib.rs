@@ -12,6 +12,7 @@ pub mod foreign_plans;
 pub mod function_tests;
 pub mod legacy_consumers;
 pub mod pg_cluster;
+pub mod process_cpu;
 pub mod report;
 pub mod suites;
 
@@ -25,5 +26,6 @@ pub use differential::{DifferentialError, DifferentialPass, plan_differential, t
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};
 pub use foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 pub use pg_cluster::PgCluster;
+pub use process_cpu::process_cpu_seconds;
 pub use report::{render_html, render_markdown, write_report};
 pub use suites::{Suite, SuiteError, SuiteProgress, run_suites};

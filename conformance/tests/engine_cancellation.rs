@@ -24,13 +24,7 @@ const STOP_WITHIN: Duration = Duration::from_secs(15);
 
 /// This process's CPU time (user and system), in seconds.
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    let after_name = &stat[stat.rfind(')').expect("the command name") + 1..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // The slice starts at field 3 (state); utime and stime are fields 14 and 15, in ticks of
-    // USER_HZ, which Linux fixes at 100.
-    let ticks = |index: usize| fields[index].parse::<f64>().expect("a tick count");
-    (ticks(11) + ticks(12)) / 100.0
+    switchyard_conformance::process_cpu_seconds().expect("/proc/self/stat")
 }
 
 /// Runs [`ENDLESS_ROWS`] on `engine` and returns its stream after the first batch.
