@@ -25,7 +25,7 @@ pub use datagen::{
 pub use differential::{DifferentialError, DifferentialPass, plan_differential, tpch_differential};
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};
 pub use foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
-pub use pg_cluster::PgCluster;
+pub use pg_cluster::{PgCluster, ThrowawayPgCluster};
 pub use process_cpu::process_cpu_seconds;
 pub use report::{render_html, render_markdown, write_report};
 pub use suites::{Suite, SuiteError, SuiteProgress, run_suites};

@@ -84,6 +84,32 @@ impl Drop for PgCluster {
     }
 }
 
+/// A cluster in a folder of its own under the system's temporary folder, which is removed
+/// (after the server stops) when this drops: benchmarks load gigabytes into it.
+#[derive(Debug)]
+pub struct ThrowawayPgCluster {
+    // Fields drop in order: the server stops before its folder goes.
+    cluster: PgCluster,
+    _dir: tempfile::TempDir,
+}
+
+impl ThrowawayPgCluster {
+    /// Starts a cluster in a new temporary folder named from `prefix`.
+    pub fn start(prefix: &str) -> Result<Self, ClusterError> {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .map_err(|e| ClusterError(format!("cannot make a temporary folder: {e}")))?;
+        let cluster = PgCluster::start(&dir.path().join("pg"))?;
+        Ok(Self { cluster, _dir: dir })
+    }
+
+    /// The connection URL.
+    pub fn url(&self) -> &str {
+        self.cluster.url()
+    }
+}
+
 /// `scripts/pg-cluster.sh` of the source tree this was built from.
 fn script_path() -> Result<PathBuf, ClusterError> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, anyhow};
 use switchyard_conformance::bench::engines::{
     EngineSet, EnginesContext, EnginesOptions, measure_engines, render_engines_markdown,
 };
-use switchyard_conformance::{PgCluster, ensure_tpch};
+use switchyard_conformance::{ThrowawayPgCluster, ensure_tpch};
 use switchyard_consumer::{DuckDbConfig, DuckDbEngine, EngineConfig, PostgresConfig};
 use switchyard_router::{Config, Switchyard};
 
@@ -37,9 +37,8 @@ pub async fn run(
         (true, _) => (None, None),
         (false, Some(url)) => (None, Some(url)),
         (false, None) => {
-            let dir =
-                std::env::temp_dir().join(format!("switchyard-bench-pg-{}", std::process::id()));
-            let cluster = PgCluster::start(&dir).context("starting PostgreSQL")?;
+            let cluster =
+                ThrowawayPgCluster::start("switchyard-bench-pg-").context("starting PostgreSQL")?;
             let url = cluster.url().to_string();
             (Some(cluster), Some(url))
         }

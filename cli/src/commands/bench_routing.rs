@@ -11,7 +11,7 @@ use switchyard_conformance::bench::routing::{
     RoutingContext, RoutingMeasurements, measure_routing, render_routing_markdown, replay_routing,
     routing_workload,
 };
-use switchyard_conformance::{PgCluster, ensure_tpch};
+use switchyard_conformance::{ThrowawayPgCluster, ensure_tpch};
 use switchyard_consumer::{DuckDbConfig, EngineConfig, PostgresConfig, write_atomically};
 use switchyard_router::calibrate::calibrate;
 use switchyard_router::routing_config::{EngineRouting, TableRouting};
@@ -55,11 +55,8 @@ pub async fn run(options: RoutingBenchOptions) -> Result<String> {
     let (_cluster, url) = match options.postgres_url.clone() {
         Some(url) => (None, url),
         None => {
-            let dir = std::env::temp_dir().join(format!(
-                "switchyard-bench-routing-pg-{}",
-                std::process::id()
-            ));
-            let cluster = PgCluster::start(&dir).context("starting PostgreSQL")?;
+            let cluster = ThrowawayPgCluster::start("switchyard-bench-routing-pg-")
+                .context("starting PostgreSQL")?;
             let url = cluster.url().to_string();
             (Some(cluster), url)
         }
