@@ -33,9 +33,6 @@ pub struct PlanEstimate {
     /// tables built or probed).
     #[serde(skip)]
     pub hash_rows: f64,
-    /// The part of `processed_rows` entering sorts.
-    #[serde(skip)]
-    pub sort_rows: f64,
     /// Bytes scanned from tables.
     pub scan_bytes: f64,
     /// The largest hash table or sort buffer (bytes).
@@ -96,11 +93,17 @@ impl PlanEstimate {
         let width = node.width.max(1) as f64;
         let entering = inputs.iter().sum::<f64>();
         self.processed_rows += entering;
-        match node.relation {
-            "AGGREGATE" | "JOIN" | "HASH_JOIN" | "MERGE_JOIN" | "NESTED_LOOP_JOIN" | "CROSS"
-            | "SET" => self.hash_rows += entering,
-            "SORT" => self.sort_rows += entering,
-            _ => {}
+        if matches!(
+            node.relation,
+            "AGGREGATE"
+                | "JOIN"
+                | "HASH_JOIN"
+                | "MERGE_JOIN"
+                | "NESTED_LOOP_JOIN"
+                | "CROSS"
+                | "SET"
+        ) {
+            self.hash_rows += entering;
         }
         match node.relation {
             "READ" => {
@@ -178,14 +181,13 @@ impl PlanEstimate {
     /// The plan's work in the units the learned cost fit regresses on (see [`WorkTerms`]),
     /// with `scan_bytes` the bytes the engine itself scans.
     pub fn work(&self, scan_bytes: f64) -> WorkTerms {
-        let other_rows =
-            (self.processed_rows - self.scan_rows - self.hash_rows - self.sort_rows).max(0.0);
+        let other_rows = (self.processed_rows - self.scan_rows - self.hash_rows).max(0.0);
         WorkTerms([
             1.0,
             scan_bytes / 1e6,
             self.scan_rows / 1e6,
             self.hash_rows / 1e6,
-            (self.sort_rows + other_rows) / 1e6,
+            other_rows / 1e6,
             self.result_rows / 1e6,
         ])
     }
