@@ -5,6 +5,9 @@
 #                                            omitted); prints the connection URL
 #   scripts/pg-cluster.sh stop DIR           fast shutdown of the server whose PID DIR records
 #   scripts/pg-cluster.sh status DIR         running or not, and the URL
+#   scripts/pg-cluster.sh kill DIR           SIGKILL the server and its backends (a crash)
+#   scripts/pg-cluster.sh restart DIR        start again on the same data and port (after a
+#                                            stop or a kill: crash recovery runs first)
 #
 # Installs Debian's postgresql when no server binaries are present. The server runs as the
 # `postgres` user when started by root (PostgreSQL refuses to run as root), with trust
@@ -59,24 +62,30 @@ start() {
     rm -rf "$dir/data"
     as_server_user "$bin/initdb" -D "$dir/data" -U switchyard -A trust -E UTF8 --no-locale \
         --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+    launch "$dir" "$port" "$bin"
+    "$bin/createdb" -h 127.0.0.1 -p "$port" -U switchyard switchyard
+    local url="postgres://switchyard@127.0.0.1:$port/switchyard"
+    echo "$url" >"$dir/url"
+    echo "$url"
+}
+
+# Starts the server on DIR/data and PORT and waits until it accepts connections.
+launch() {
+    local dir=$1 port=$2 bin=$3
     # -k: the socket lives in DIR, never in the system's /var/run/postgresql.
     as_server_user "$bin/postgres" -D "$dir/data" -p "$port" -k "$dir" \
         -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
         -c full_page_writes=off -c shared_buffers=512MB -c work_mem=128MB \
-        -c max_connections=200 >"$dir/server.log" 2>&1 &
+        -c max_connections=200 >>"$dir/server.log" 2>&1 &
     local pid=$!
     # runuser keeps its own PID; the server's is the child whose parent is runuser.
     local server_pid=$pid
     for _ in $(seq 1 300); do
         if [[ -f "$dir/data/postmaster.pid" ]]; then
             server_pid=$(head -n 1 "$dir/data/postmaster.pid")
-            if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+            if kill -0 "$server_pid" 2>/dev/null && "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
                 echo "$server_pid" >"$dir/server.pid"
                 echo "$port" >"$dir/port"
-                "$bin/createdb" -h 127.0.0.1 -p "$port" -U switchyard switchyard
-                local url="postgres://switchyard@127.0.0.1:$port/switchyard"
-                echo "$url" >"$dir/url"
-                echo "$url"
                 return 0
             fi
         fi
@@ -86,6 +95,36 @@ start() {
     cat "$dir/server.log" >&2
     kill -INT "$server_pid" 2>/dev/null || true
     die "the server did not accept connections within 30 s"
+}
+
+kill_server() {
+    local dir=${1:-}
+    [[ -n "$dir" ]] || die "usage: pg-cluster.sh kill DIR"
+    [[ -f "$dir/server.pid" ]] || die "no server.pid in $dir"
+    local pid
+    pid=$(cat "$dir/server.pid")
+    # Backends first, so none outlives the postmaster holding shared memory.
+    pkill -KILL -P "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    # Backends that were forked while we killed the others.
+    pkill -KILL -f -- "-D $dir/data" 2>/dev/null || true
+    rm -f "$dir/server.pid"
+}
+
+restart() {
+    local dir=${1:-}
+    [[ -n "$dir" ]] || die "usage: pg-cluster.sh restart DIR"
+    dir=$(cd "$dir" && pwd)
+    [[ -f "$dir/port" && -d "$dir/data" ]] || die "no cluster in $dir to restart"
+    if [[ -f "$dir/server.pid" ]] && kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+        die "the server from $dir is running (PID $(cat "$dir/server.pid"))"
+    fi
+    launch "$dir" "$(cat "$dir/port")" "$(server_bin)"
+    cat "$dir/url"
 }
 
 stop() {
@@ -123,5 +162,7 @@ case "${1:-}" in
     start) start "${2:-}" "${3:-}" ;;
     stop) stop "${2:-}" ;;
     status) status "${2:-}" ;;
-    *) die "usage: pg-cluster.sh start|stop|status DIR [PORT]" ;;
+    kill) kill_server "${2:-}" ;;
+    restart) restart "${2:-}" ;;
+    *) die "usage: pg-cluster.sh start|stop|status|kill|restart DIR [PORT]" ;;
 esac

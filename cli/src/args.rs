@@ -232,6 +232,9 @@ pub struct RunArgs {
     /// Print at most this many rows.
     #[arg(long, default_value_t = 100)]
     pub max_rows: usize,
+    /// Stop the query after this many milliseconds (at most service.limits.query_timeout_ms).
+    #[arg(long)]
+    pub timeout_ms: Option<u64>,
 }
 
 /// `switchyard demo`.
@@ -364,6 +367,32 @@ pub enum Bench {
         no_doget: bool,
         /// The Markdown report to write.
         #[arg(long, default_value = "docs/performance.md")]
+        report: PathBuf,
+    },
+    /// Fault injection: concurrent clients run small queries routed to a throwaway
+    /// PostgreSQL server, which is killed (SIGKILL) and restarted mid-run; every answer is
+    /// checked against DataFusion's. Writes the counts to a Markdown report.
+    Faults {
+        /// Where the TPC-H data lives, generated if missing (default: data/tpch-sf<SCALE>).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The TPC-H scale factor of generated data.
+        #[arg(long, default_value_t = 0.1)]
+        scale: f64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Queries in all.
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        /// Queries started per second across clients.
+        #[arg(long, default_value_t = 100.0)]
+        per_second: f64,
+        /// The router's health interval (routing.health_interval_ms).
+        #[arg(long, default_value_t = 500)]
+        health_interval_ms: u64,
+        /// The Markdown report to write.
+        #[arg(long, default_value = "docs/reliability.md")]
         report: PathBuf,
     },
 }

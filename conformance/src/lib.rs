@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod datagen;
 pub mod differential;
 pub mod direct;
+pub mod faults;
 pub mod foreign_plans;
 pub mod function_tests;
 pub mod legacy_consumers;

@@ -66,6 +66,33 @@ impl PgCluster {
         }
     }
 
+    /// Kills the server and its backends with SIGKILL, as a crash would.
+    pub fn kill(&self) -> Result<(), ClusterError> {
+        self.script_command("kill")
+    }
+
+    /// Starts the server again on the same data and port (after [`Self::kill`] or
+    /// [`Self::stop`]); PostgreSQL recovers from a crash first.
+    pub fn restart(&self) -> Result<(), ClusterError> {
+        self.script_command("restart")
+    }
+
+    fn script_command(&self, command: &str) -> Result<(), ClusterError> {
+        let output = Command::new(&self.script)
+            .arg(command)
+            .arg(&self.dir)
+            .output()
+            .map_err(|e| ClusterError(format!("cannot run {}: {e}", self.script.display())))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(ClusterError(format!(
+                "{command}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )))
+        }
+    }
+
     /// Whether the server process is alive.
     pub fn is_running(&self) -> bool {
         Command::new(&self.script)
@@ -107,6 +134,11 @@ impl ThrowawayPgCluster {
     /// The connection URL.
     pub fn url(&self) -> &str {
         self.cluster.url()
+    }
+
+    /// The server, to kill or restart.
+    pub fn cluster(&self) -> &PgCluster {
+        &self.cluster
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod atomic_file;
 mod conform;
 mod cooperative;
+#[cfg(feature = "duckdb")]
 mod duckdb_arrow_bridge;
 pub mod engine;
 pub mod engine_config;
@@ -22,7 +23,9 @@ pub use atomic_file::write_atomically;
 pub use engine::{Engine, EngineKind, EngineRef, Health, HeldTableStatistics, LoadProgress};
 pub use engine_config::{DEFAULT_ENGINE, EngineConfig};
 pub use engines::datafusion::{DataFusionConfig, DataFusionEngine};
-pub use engines::duckdb::{DuckDbConfig, DuckDbEngine};
+pub use engines::duckdb::DuckDbConfig;
+#[cfg(feature = "duckdb")]
+pub use engines::duckdb::DuckDbEngine;
 pub use engines::postgres::{PostgresConfig, PostgresEngine};
 pub use error::EngineError;
 pub use manifest::{FunctionSupport, Manifest};

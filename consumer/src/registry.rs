@@ -9,6 +9,7 @@ use switchyard_producer::Catalog;
 use crate::engine::EngineRef;
 use crate::engine_config::{DEFAULT_ENGINE, EngineConfig};
 use crate::engines::datafusion::{DataFusionConfig, DataFusionEngine};
+#[cfg(feature = "duckdb")]
 use crate::engines::duckdb::DuckDbEngine;
 use crate::engines::postgres::PostgresEngine;
 use crate::error::EngineError;
@@ -69,8 +70,18 @@ fn build_engine(
         EngineConfig::DataFusion(settings) => {
             Arc::new(DataFusionEngine::new(name, catalog, settings)?)
         }
+        #[cfg(feature = "duckdb")]
         EngineConfig::DuckDb(settings) => {
             Arc::new(DuckDbEngine::new(name, catalog, settings, base_dir)?)
+        }
+        #[cfg(not(feature = "duckdb"))]
+        EngineConfig::DuckDb(_) => {
+            let _ = base_dir;
+            return Err(EngineError::Setup {
+                engine: name.to_string(),
+                message: "this build of switchyard has no DuckDB engine (feature `duckdb`)"
+                    .to_string(),
+            });
         }
         EngineConfig::Postgres(settings) => Arc::new(PostgresEngine::new(name, catalog, settings)?),
     })

@@ -16,6 +16,7 @@ pub mod json_walk;
 pub mod outline;
 pub mod plan_cache;
 pub mod plan_io;
+pub mod plan_size;
 pub mod producer;
 pub mod rel_tree;
 mod sql;

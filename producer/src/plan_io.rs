@@ -7,6 +7,7 @@ use datafusion_substrait::substrait::proto::Plan;
 use prost::Message;
 
 use crate::error::{ProducerError, Result};
+use crate::plan_size::{MAX_PLAN_ELEMENTS, check_json_elements, check_wire_elements};
 
 /// The largest plan we accept, in bytes, before even trying to decode it.
 pub const MAX_PLAN_BYTES: usize = 256 * 1024 * 1024;
@@ -73,6 +74,10 @@ pub fn decode_plan_as(bytes: &[u8], format: PlanFormat) -> Result<Plan> {
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ProducerError::Decode("plan is empty".to_string()));
+    }
+    match format {
+        PlanFormat::Binary => check_wire_elements(bytes, MAX_PLAN_ELEMENTS)?,
+        PlanFormat::Json => check_json_elements(bytes, MAX_PLAN_ELEMENTS)?,
     }
     match format {
         PlanFormat::Binary => Plan::decode(bytes)

@@ -8,7 +8,8 @@ use datafusion_substrait::substrait::proto::extensions::simple_extension_declara
 
 use crate::error::{ProducerError, Result};
 use crate::plan_io::{PlanFormat, decode_plan};
-use crate::rel_tree::{plan_roots, rel_depth};
+use crate::rel_tree::{plan_roots, rel_depth, rel_inputs};
+use datafusion_substrait::substrait::proto::rel::RelType;
 
 /// The deepest relation tree we accept (protobuf decoding already caps message nesting at 100).
 pub const MAX_REL_DEPTH: usize = 500;
@@ -24,6 +25,7 @@ pub struct ValidatedPlan {
 impl ValidatedPlan {
     /// Checks a decoded plan.
     pub fn new(plan: Plan) -> Result<Self> {
+        check_references(&plan)?;
         check_relations(&plan)?;
         check_extensions(&plan)?;
         Ok(Self {
@@ -50,6 +52,88 @@ impl ValidatedPlan {
             .map(|v| v.producer.as_str())
             .filter(|p| !p.is_empty())
     }
+}
+
+/// `ReferenceRel`s point at other entries of `plan.relations`: each must exist, and following
+/// them must never lead back (a cycle would make every consumer loop or overflow).
+fn check_references(plan: &Plan) -> Result<()> {
+    let roots = plan_roots(plan);
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); roots.len()];
+    for (index, root) in roots.iter().enumerate() {
+        let mut stack: Vec<_> = root.iter().copied().collect();
+        while let Some(rel) = stack.pop() {
+            if let Some(RelType::Reference(reference)) = rel.rel_type.as_ref() {
+                let target = usize::try_from(reference.subtree_ordinal)
+                    .ok()
+                    .filter(|&t| t < roots.len())
+                    .ok_or_else(|| {
+                        ProducerError::Invalid(format!(
+                            "relations[{index}] holds a ReferenceRel to relations[{}], which \
+                             does not exist (the plan has {} relations)",
+                            reference.subtree_ordinal,
+                            roots.len()
+                        ))
+                    })?;
+                edges[index].push(target);
+            }
+            stack.extend(rel_inputs(rel));
+        }
+    }
+    if let Some(cycle) = find_cycle(&edges) {
+        let path: Vec<String> = cycle.iter().map(|i| format!("relations[{i}]")).collect();
+        return Err(ProducerError::Invalid(format!(
+            "ReferenceRels form a cycle: {}",
+            path.join(" → ")
+        )));
+    }
+    Ok(())
+}
+
+/// A cycle in a directed graph given as adjacency lists, as the nodes along it with the
+/// first repeated at the end; found by depth-first search without recursion.
+fn find_cycle(edges: &[Vec<usize>]) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut marks = vec![Mark::New; edges.len()];
+    for start in 0..edges.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        // The current path, each node with the index of its next edge to follow.
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        marks[start] = Mark::OnPath;
+        while let Some((node, next)) = path.last_mut() {
+            let node = *node;
+            match edges[node].get(*next) {
+                Some(&target) => {
+                    *next += 1;
+                    match marks[target] {
+                        Mark::OnPath => {
+                            let from = path.iter().position(|(n, _)| *n == target).unwrap_or(0);
+                            let mut cycle: Vec<usize> =
+                                path[from..].iter().map(|(n, _)| *n).collect();
+                            cycle.push(target);
+                            return Some(cycle);
+                        }
+                        Mark::New => {
+                            marks[target] = Mark::OnPath;
+                            path.push((target, 0));
+                        }
+                        Mark::Done => {}
+                    }
+                }
+                None => {
+                    marks[node] = Mark::Done;
+                    path.pop();
+                }
+            }
+        }
+    }
+    None
 }
 
 fn check_relations(plan: &Plan) -> Result<()> {

@@ -201,7 +201,11 @@ impl Capabilities {
             .get(&call.kind)
             .and_then(|by_name| by_name.get(call.name.as_str()))
         else {
-            return Some(described());
+            // Unknown by name: say which extension it came from, when the plan says.
+            return Some(match call.urn.as_deref() {
+                Some(urn) => format!("{} (from {urn})", described()),
+                None => described(),
+            });
         };
         let entries: Vec<&FunctionImpls> = entries
             .iter()

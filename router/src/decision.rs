@@ -30,6 +30,10 @@ pub struct RouteDecision {
     pub fingerprint: String,
     /// The plan's estimated rows and bytes.
     pub estimate: PlanEstimate,
+    /// What makes the plan invalid whatever the engine (a call to a function the plan never
+    /// declares), each with its plan path; a plan with any is refused before it runs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub defects: Vec<String>,
 }
 
 /// One engine's side of a decision.
@@ -61,6 +65,11 @@ pub enum Verdict {
     Excluded {
         /// Which rule or ceiling.
         reason: String,
+    },
+    /// It did not answer its last health check (or a run could not reach it).
+    Down {
+        /// What the check or the run said.
+        error: String,
     },
 }
 
@@ -133,6 +142,7 @@ impl fmt::Display for RouteDecision {
                         .join("\n"),
                 ),
                 Verdict::Excluded { reason } => ("excluded", reason.clone()),
+                Verdict::Down { error } => ("down", error.clone()),
             };
             let ms = c
                 .cost

@@ -31,6 +31,17 @@ pub enum RouterError {
     /// An engine failed.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// The plan is invalid whatever the engine (it passed decoding and the structural
+    /// checks, but refers to things it does not declare).
+    #[error("the plan is invalid: {defects}")]
+    InvalidPlan {
+        /// Each defect with its plan path, `; ` separated.
+        defects: String,
+    },
+    /// A plan or query over one of the configured limits (`service.limits`, which the
+    /// command line applies too).
+    #[error("{0}")]
+    LimitExceeded(String),
     /// No configured engine can run the plan.
     #[error("no engine can run this plan:\n{decision}")]
     NoCapableEngine {

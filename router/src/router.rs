@@ -12,6 +12,7 @@ use crate::capabilities::{Capabilities, MissingFeature};
 use crate::cost::{CostBreakdown, PlanEstimate, TableRead};
 use crate::decision::{Candidate, RouteDecision, Verdict, bytes};
 use crate::features::PlanFeatures;
+use crate::health::{EngineHealth, HealthBook};
 use crate::learning::{Learned, RecordedRun, RuntimeMemory};
 use crate::policy::{Policy, RuleAction};
 use crate::profile::EngineProfile;
@@ -45,6 +46,7 @@ pub struct Router {
     /// counts at once.
     homes: HashMap<String, Option<usize>>,
     memory: RuntimeMemory,
+    health: HealthBook,
 }
 
 impl Router {
@@ -124,7 +126,13 @@ impl Router {
             policy,
             homes,
             memory,
+            health: HealthBook::default(),
         })
+    }
+
+    /// Each engine's last known health; engines found down are not routed to.
+    pub fn health(&self) -> &HealthBook {
+        &self.health
     }
 
     /// The statistics the cost model uses.
@@ -170,13 +178,23 @@ impl Router {
             .map(|e| e.engine.resident_tables().into_iter().collect())
             .collect();
         let homes = self.homes_of(&estimate, &resident);
+        let any_down = self.health.any_down();
         let mut capable = Vec::new();
         let mut others = Vec::new();
         for (index, routed) in self.engines.iter().enumerate() {
             let name = routed.engine.name();
+            let health = if any_down {
+                self.health.of(name)
+            } else {
+                EngineHealth::Up
+            };
             let verdict = if let Some(reason) = forbidden.get(name) {
                 Verdict::Excluded {
                     reason: reason.clone(),
+                }
+            } else if let EngineHealth::Down { error, for_ms } = health {
+                Verdict::Down {
+                    error: format!("{error} (down for {:.1} s)", for_ms as f64 / 1000.0),
                 }
             } else {
                 let missing = missing_features(routed, &resident[index], features);
@@ -237,6 +255,7 @@ impl Router {
                 .any(|r| matches!(r.relation, "WRITE" | "DDL" | "UPDATE")),
             fingerprint: features.fingerprint.clone(),
             estimate,
+            defects: features.defects.clone(),
         }
     }
 

@@ -32,6 +32,11 @@ pub struct RoutingConfig {
     /// Per-table facts.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tables: BTreeMap<String, TableRouting>,
+    /// How often a long-running process (`switchyard serve`) asks every engine whether it
+    /// is up, in milliseconds (default 2000); an engine found down is not routed to until
+    /// it answers again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_interval_ms: Option<u64>,
     /// A JSON file where measured runtimes persist between runs (relative to the config).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learned_file: Option<PathBuf>,

@@ -25,9 +25,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use switchyard_producer::ValidatedPlan;
+use switchyard_producer::rel_tree::{plan_roots, rel_depth};
+
+use crate::error::RouterError;
 use crate::routing_config::parse_byte_size;
 
 /// `service:` in `switchyard.yaml`.
@@ -197,6 +202,44 @@ impl LimitsConfig {
     /// Whether every limit has its default value (the section is then not written).
     pub fn is_default(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// Refuses plan bytes or SQL text (`what`) larger than `max_plan_bytes`.
+    pub fn check_plan_bytes(&self, what: &str, bytes: usize) -> Result<(), RouterError> {
+        let most = self.max_plan_bytes;
+        if u64::try_from(bytes).unwrap_or(u64::MAX) > most {
+            return Err(RouterError::LimitExceeded(format!(
+                "the {what} is {bytes} bytes, over the limit of {most} \
+                 (service.limits.max_plan_bytes)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses plans whose relation tree is deeper than `max_plan_depth`.
+    pub fn check_plan_depth(&self, plan: &ValidatedPlan) -> Result<(), RouterError> {
+        let depth = plan_roots(plan.plan())
+            .into_iter()
+            .flatten()
+            .map(rel_depth)
+            .max()
+            .unwrap_or(0);
+        let most = self.max_plan_depth;
+        if depth > most {
+            return Err(RouterError::LimitExceeded(format!(
+                "the plan is {depth} relations deep, over the limit of {most} \
+                 (service.limits.max_plan_depth)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// A query's time limit: what is asked for, at most `query_timeout_ms`.
+    pub fn query_timeout(&self, requested: Option<Duration>) -> Duration {
+        let most = Duration::from_millis(self.query_timeout_ms);
+        requested
+            .filter(|d| !d.is_zero())
+            .map_or(most, |d| d.min(most))
     }
 }
 

@@ -3,17 +3,21 @@
 //! The `switchyard` command and the service are thin layers over this type.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use futures::StreamExt;
-use switchyard_consumer::{DEFAULT_ENGINE, EngineError, EngineRef, EngineRegistry, LoadProgress};
+use switchyard_consumer::{
+    DEFAULT_ENGINE, EngineError, EngineRef, EngineRegistry, Health, LoadProgress,
+};
 use switchyard_producer::{Catalog, Producer, ValidatedPlan};
 
 use crate::config::Config;
 use crate::decision::{Attempt, RouteDecision};
 use crate::error::RouterError;
+use crate::health::{DEFAULT_HEALTH_INTERVAL, HEALTH_PROBE_TIMEOUT};
 use crate::router::Router;
 use crate::statistics::Statistics;
 
@@ -92,6 +96,54 @@ impl Switchyard {
         }
     }
 
+    /// Starts asking every engine whether it is up, every `routing.health_interval_ms`, and
+    /// recording the answers where routing reads them. The task ends when `self` is the last
+    /// reference left (the process is shutting down).
+    pub fn spawn_health_monitor(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let interval = self
+            .config
+            .file
+            .routing
+            .health_interval_ms
+            .map_or(DEFAULT_HEALTH_INTERVAL, Duration::from_millis);
+        let switchyard = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let Some(switchyard) = switchyard.upgrade() else {
+                    return;
+                };
+                switchyard.check_health().await;
+            }
+        })
+    }
+
+    /// Asks every engine at once whether it is up (each within [`HEALTH_PROBE_TIMEOUT`]) and
+    /// records the answers; returns them by engine name.
+    pub async fn check_health(&self) -> Vec<(String, Health)> {
+        let probes = self.engines.iter().map(|engine| async move {
+            let health = tokio::time::timeout(HEALTH_PROBE_TIMEOUT, engine.health())
+                .await
+                .unwrap_or_else(|_| {
+                    Health::Unreachable(format!(
+                        "no answer to a health check within {} ms",
+                        HEALTH_PROBE_TIMEOUT.as_millis()
+                    ))
+                });
+            (engine.name().to_string(), health)
+        });
+        let answers = futures::future::join_all(probes).await;
+        for (name, health) in &answers {
+            match health {
+                Health::Healthy => self.router.health().mark_up(name),
+                Health::Unreachable(error) => self.router.health().mark_down(name, error),
+            }
+        }
+        answers
+    }
+
     /// The router.
     pub fn router(&self) -> &Router {
         &self.router
@@ -104,13 +156,19 @@ impl Switchyard {
         plan: &ValidatedPlan,
         engine: Option<&str>,
     ) -> Result<RouteDecision, RouterError> {
-        match engine {
+        let decision = match engine {
             Some(name) => {
                 self.engines.get(name)?;
-                Ok(self.router.route_to(plan, name))
+                self.router.route_to(plan, name)
             }
-            None => Ok(self.router.route(plan)),
+            None => self.router.route(plan),
+        };
+        if !decision.defects.is_empty() {
+            return Err(RouterError::InvalidPlan {
+                defects: decision.defects.join("; "),
+            });
         }
+        Ok(decision)
     }
 
     /// Routes a plan (or sends it to `engine` when named) and starts it. When the chosen
@@ -171,6 +229,9 @@ impl Switchyard {
                 }
                 Err(e) => {
                     tracing::debug!(engine = %name, "failed before returning rows: {e}");
+                    if let RouterError::Engine(EngineError::Unavailable { message, .. }) = &e {
+                        self.router.health().mark_down(&name, message);
+                    }
                     decision.attempts.push(Attempt {
                         engine: name,
                         error: Some(e.to_string()),

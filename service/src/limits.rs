@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use switchyard_producer::ValidatedPlan;
-use switchyard_producer::rel_tree::{plan_roots, rel_depth};
 use switchyard_router::LimitsConfig;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
@@ -49,40 +48,17 @@ impl Limits {
 
     /// Refuses plan bytes or SQL text larger than `max_plan_bytes`.
     pub fn check_size(&self, what: &str, bytes: usize) -> Result<(), ServiceError> {
-        let most = self.config.max_plan_bytes;
-        if u64::try_from(bytes).unwrap_or(u64::MAX) > most {
-            return Err(ServiceError::InvalidArgument(format!(
-                "the {what} is {bytes} bytes, over this service's limit of {most} \
-                 (service.limits.max_plan_bytes)"
-            )));
-        }
-        Ok(())
+        Ok(self.config.check_plan_bytes(what, bytes)?)
     }
 
     /// Refuses plans whose relation tree is deeper than `max_plan_depth`.
     pub fn check_depth(&self, plan: &ValidatedPlan) -> Result<(), ServiceError> {
-        let depth = plan_roots(plan.plan())
-            .into_iter()
-            .flatten()
-            .map(rel_depth)
-            .max()
-            .unwrap_or(0);
-        let most = self.config.max_plan_depth;
-        if depth > most {
-            return Err(ServiceError::InvalidArgument(format!(
-                "the plan is {depth} relations deep, over this service's limit of {most} \
-                 (service.limits.max_plan_depth)"
-            )));
-        }
-        Ok(())
+        Ok(self.config.check_plan_depth(plan)?)
     }
 
     /// A query's time limit: what the request asks for, at most `query_timeout_ms`.
     pub fn timeout(&self, requested: Option<Duration>) -> Duration {
-        let most = Duration::from_millis(self.config.query_timeout_ms);
-        requested
-            .filter(|d| !d.is_zero())
-            .map_or(most, |d| d.min(most))
+        self.config.query_timeout(requested)
     }
 
     /// Takes a slot, waiting in the queue until `deadline` if every slot is taken; refuses

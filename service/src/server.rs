@@ -165,13 +165,17 @@ where
             }
         });
     };
+    // Engines found down are skipped by routing until they answer again.
+    let monitor = gateway.switchyard().spawn_health_monitor();
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    server
+    let served = server
         .add_service(health)
         .add_service(reflection)
         .add_service(flight)
         .add_service(control)
         .serve_with_incoming_shutdown(incoming, signal)
         .await
-        .map_err(|e| ServiceError::Internal(format!("serving: {e}")))
+        .map_err(|e| ServiceError::Internal(format!("serving: {e}")));
+    monitor.abort();
+    served
 }

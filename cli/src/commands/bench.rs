@@ -9,7 +9,9 @@ use switchyard_conformance::ensure_tpch;
 use switchyard_router::{Config, Switchyard};
 
 use crate::args::Bench;
-use crate::commands::{bench_engines, bench_routing, bench_service, default_tpch_dir};
+use crate::commands::{
+    bench_engines, bench_faults, bench_routing, bench_service, default_tpch_dir,
+};
 use crate::output::write_file_atomically;
 use crate::progress::TableBars;
 
@@ -118,8 +120,31 @@ pub async fn run(args: Bench) -> Result<()> {
             .await?;
             publish(&report, SERVICE_SECTION, &markdown)
         }
+        Bench::Faults {
+            data,
+            scale,
+            clients,
+            queries,
+            per_second,
+            health_interval_ms,
+            report,
+        } => {
+            let markdown = bench_faults::run(bench_faults::FaultBenchArgs {
+                data,
+                scale,
+                clients,
+                queries,
+                per_second,
+                health_interval_ms,
+            })
+            .await?;
+            publish(&report, FAULTS_SECTION, &markdown)
+        }
     }
 }
+
+/// The marker pair around the fault-injection section of the reliability report.
+const FAULTS_SECTION: &str = "faults";
 
 /// The marker pair around the service section of the report.
 const SERVICE_SECTION: &str = "service";

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_engines;
+mod bench_faults;
 mod bench_routing;
 mod bench_service;
 mod calibrate;
@@ -58,7 +59,12 @@ pub async fn open(config: &Path) -> Result<Switchyard> {
             config.display()
         );
     }
-    Ok(Switchyard::open(Config::load(config)?).await?)
+    let mut config = Config::load(config)?;
+    // The command line holds plans to the limits the service does (`service.limits`).
+    if let Some(limit) = config.file.service.limits.memory_limit_bytes {
+        config.cap_datafusion_memory(limit);
+    }
+    Ok(Switchyard::open(config).await?)
 }
 
 /// Where generated TPC-H data of a scale lives unless `--data` says otherwise.

@@ -1,8 +1,8 @@
 //! `switchyard run`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use datafusion::physical_plan::common::collect;
 use switchyard_consumer::{ResultFormat, write_result_file};
 use switchyard_router::Switchyard;
@@ -18,12 +18,30 @@ pub async fn run(switchyard: &Switchyard, args: RunArgs) -> Result<()> {
     }
     let plan = plan_input(switchyard, &args.input).await?;
     let started = Instant::now();
-    let run = switchyard.run(&plan, args.engine.as_deref()).await?;
+    let limit = switchyard
+        .config()
+        .file
+        .service
+        .limits
+        .query_timeout(args.timeout_ms.map(Duration::from_millis));
+    let over_time = || {
+        anyhow!(
+            "the query did not finish within {} ms (--timeout-ms, service.limits.query_timeout_ms); \
+             it was stopped",
+            limit.as_millis()
+        )
+    };
+    let deadline = tokio::time::Instant::now() + limit;
+    let run = tokio::time::timeout_at(deadline, switchyard.run(&plan, args.engine.as_deref()))
+        .await
+        .map_err(|_| over_time())??;
     let (decision, engine, stream, engine_started) =
         (run.decision, run.engine, run.stream, run.started);
     let schema = stream.schema();
-    let batches = collect(stream)
+    // Dropping the stream on timeout cancels the query on its engine.
+    let batches = tokio::time::timeout_at(deadline, collect(stream))
         .await
+        .map_err(|_| over_time())?
         .with_context(|| format!("engine {} failed", engine.name()))?;
     let elapsed = started.elapsed();
     // Learn from the engine that answered, not the attempts that failed before it.

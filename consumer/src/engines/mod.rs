@@ -1,5 +1,13 @@
 //! One module per engine.
 
 pub mod datafusion;
+#[cfg(feature = "duckdb")]
 pub mod duckdb;
+/// DuckDB's settings only: this build has no DuckDB engine (feature `duckdb` off), so
+/// configurations that name one still parse and fail clearly when the engine is built.
+#[cfg(not(feature = "duckdb"))]
+pub mod duckdb {
+    mod config;
+    pub use config::DuckDbConfig;
+}
 pub mod postgres;

@@ -28,6 +28,7 @@ use serde_json::Value;
 use crate::catalog::Catalog;
 use crate::error::ProducerError;
 use crate::plan_io::{MAX_PLAN_BYTES, PlanFormat, decode_plan_as};
+use crate::plan_size::{MAX_PLAN_ELEMENTS, check_json_elements};
 use crate::to_substrait::PRODUCER_NAME;
 
 /// What an import did to a plan.
@@ -74,6 +75,7 @@ pub fn import_json(text: &str, catalog: &Catalog) -> Result<(Plan, ImportReport)
             text.len()
         )));
     }
+    check_json_elements(text.as_bytes(), MAX_PLAN_ELEMENTS)?;
     let mut value: Value =
         serde_json::from_str(text).map_err(|e| ProducerError::Decode(format!("not JSON: {e}")))?;
     if !value.is_object() {

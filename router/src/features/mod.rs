@@ -36,6 +36,10 @@ pub struct PlanFeatures {
     /// The plan's relations as a tree the cost model walks.
     #[serde(skip)]
     pub shape: RelShape,
+    /// What makes the plan invalid whatever the engine, each with its path: calls to
+    /// function anchors the plan never declares.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub defects: Vec<String>,
     /// A digest of the plan's bytes: the key under which measured runtimes are remembered
     /// and the handle routing rules pin queries by.
     pub fingerprint: String,

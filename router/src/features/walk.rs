@@ -444,11 +444,16 @@ impl<'p> Walker<'p> {
         arguments: Vec<ArgumentKind>,
         path: &str,
     ) -> Option<DataKind> {
-        let (urn, declared) = self
-            .functions
-            .get(&anchor)
-            .copied()
-            .unwrap_or((None, "<undeclared function>"));
+        let (urn, declared) = match self.functions.get(&anchor) {
+            Some(&declared) => declared,
+            None => {
+                self.features.defects.push(format!(
+                    "{path} calls function anchor {anchor}, which the plan's extensions do not \
+                     declare"
+                ));
+                (None, "<undeclared function>")
+            }
+        };
         // Compound names (`add:i64_i64`) carry the signature after the colon.
         let name = declared.split(':').next().unwrap_or(declared);
         let inferred = inferred_result(name, &arguments);

@@ -39,6 +39,7 @@ fn candidate(candidate: &Candidate) -> v1::Candidate {
             String::new(),
         ),
         Verdict::Excluded { reason } => (false, Vec::new(), reason.clone()),
+        Verdict::Down { error } => (false, Vec::new(), format!("down: {error}")),
     };
     v1::Candidate {
         engine: candidate.engine.clone(),
