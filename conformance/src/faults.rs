@@ -101,8 +101,10 @@ pub struct FaultRecord {
 pub struct FaultReport {
     /// Every query, in start order.
     pub records: Vec<FaultRecord>,
-    /// When the engine was killed and restarted, from the start.
+    /// When the engine was killed, from the start.
     pub killed_at: Duration,
+    /// When its restart began (the end of the outage as clients could see it).
+    pub restart_began: Duration,
     /// When the restarted engine accepted connections again.
     pub restarted_at: Duration,
     /// The engine killed.
@@ -125,7 +127,7 @@ impl FaultReport {
     pub fn last_sent_to_dead(&self) -> Option<Duration> {
         self.records
             .iter()
-            .filter(|r| r.started >= self.killed_at && r.started < self.restarted_at)
+            .filter(|r| r.started >= self.killed_at && r.started < self.restart_began)
             .filter(|r| r.first_engine.as_deref() == Some(self.engine.as_str()))
             .map(|r| r.started - self.killed_at)
             .max()
@@ -155,11 +157,12 @@ impl FaultReport {
         let ms = |d: Option<Duration>| {
             d.map_or_else(|| "none".to_string(), |d| format!("{} ms", d.as_millis()))
         };
-        let outage = self.answered_by(self.engine.as_str(), self.killed_at, self.restarted_at);
+        let outage = self.answered_by(self.engine.as_str(), self.killed_at, self.restart_began);
         format!(
             "| queries | correct | error | wrong | hung |\n|---:|---:|---:|---:|---:|\n\
              | {} | {} | {} | {} | {} |\n\n\
-             - killed at {} ms, restarted (accepting connections) at {} ms; health interval {} ms\n\
+             - killed at {} ms; restart began at {} ms and accepted connections at {} ms; \
+             health interval {} ms\n\
              - last query sent to {} after the kill: {} after it; answered by it during the \
              outage: {outage}\n\
              - first query sent to {} after the restart: {} after it\n",
@@ -169,6 +172,7 @@ impl FaultReport {
             self.count(|o| matches!(o, FaultOutcome::Wrong(_))),
             self.count(|o| *o == FaultOutcome::Hung),
             self.killed_at.as_millis(),
+            self.restart_began.as_millis(),
             self.restarted_at.as_millis(),
             self.health_interval.as_millis(),
             self.engine,
@@ -277,6 +281,7 @@ pub async fn run_fault_workload(
     // The script takes a fraction of a second; the clients go on on the other workers.
     tokio::task::block_in_place(|| cluster.kill())?;
     tokio::time::sleep_until((start + schedule.restart_at).into()).await;
+    let restart_began = start.elapsed();
     tokio::task::block_in_place(|| cluster.restart())?;
     let restarted_at = start.elapsed();
     for client in clients {
@@ -290,6 +295,7 @@ pub async fn run_fault_workload(
     Ok(FaultReport {
         records,
         killed_at,
+        restart_began,
         restarted_at,
         engine: engine.to_string(),
         health_interval,

@@ -53,7 +53,11 @@ async fn a_killed_engine_loses_no_query_and_is_used_again_once_back() {
     }
     // PostgreSQL answered before the kill and after the restart; DataFusion in between.
     assert!(report.answered_by("pg", Duration::ZERO, report.killed_at) > 100);
-    assert!(report.answered_by("datafusion", report.killed_at, report.restarted_at) > 100);
+    assert!(report.answered_by("datafusion", report.killed_at, report.restart_began) > 100);
+    assert_eq!(
+        report.answered_by("pg", report.killed_at, report.restart_began),
+        0
+    );
     let after_restart = report.restarted_at + HEALTH_INTERVAL * 2;
     assert!(report.answered_by("pg", after_restart, Duration::MAX) > 50);
     // Stopped sending within the health interval (a refused connection marks it down at
