@@ -60,6 +60,69 @@ pub enum Command {
     Export(ExportArgs),
     /// Serve Arrow Flight SQL and the control API (gRPC) on one port until SIGTERM or SIGINT.
     Serve(ServeArgs),
+    /// Start, stop or inspect a local Ballista cluster (a scheduler and executors, each a
+    /// process of its own on 127.0.0.1).
+    #[command(subcommand)]
+    Cluster(Cluster),
+}
+
+/// `switchyard cluster`.
+#[derive(Debug, Subcommand)]
+pub enum Cluster {
+    /// Start a scheduler and executors in the background, wait until they run a query, and
+    /// print the scheduler's URL (`df://127.0.0.1:PORT`) for `{ kind: ballista, url: ... }`.
+    Start {
+        /// Executors to start.
+        #[arg(long, default_value_t = 2)]
+        executors: usize,
+        /// The scheduler's port (0: a free one).
+        #[arg(long, default_value_t = 50050)]
+        port: u16,
+        /// Tasks each executor runs at once (default: the machine's cores).
+        #[arg(long)]
+        concurrent_tasks: Option<usize>,
+        /// Where the cluster keeps its state (PIDs, ports), logs and shuffle files.
+        #[arg(long, default_value = ".switchyard/cluster")]
+        dir: PathBuf,
+    },
+    /// Stop the cluster started from `--dir` (executors first), by the PIDs it recorded.
+    Stop {
+        /// The cluster's folder.
+        #[arg(long, default_value = ".switchyard/cluster")]
+        dir: PathBuf,
+    },
+    /// Each process of the cluster, running or not, and whether the scheduler answers.
+    Status {
+        /// The cluster's folder.
+        #[arg(long, default_value = ".switchyard/cluster")]
+        dir: PathBuf,
+    },
+    /// Run a Ballista scheduler in the foreground (what `cluster start` starts).
+    #[command(hide = true)]
+    Scheduler {
+        /// The port to listen on, on 127.0.0.1.
+        #[arg(long)]
+        port: u16,
+    },
+    /// Run a Ballista executor in the foreground (what `cluster start` starts).
+    #[command(hide = true)]
+    Executor {
+        /// The scheduler's port on 127.0.0.1.
+        #[arg(long)]
+        scheduler_port: u16,
+        /// The Arrow Flight port results and shuffle data are served on.
+        #[arg(long)]
+        port: u16,
+        /// The gRPC port the scheduler sends tasks to.
+        #[arg(long)]
+        grpc_port: u16,
+        /// Where shuffle files go.
+        #[arg(long)]
+        work_dir: PathBuf,
+        /// Tasks run at once.
+        #[arg(long)]
+        concurrent_tasks: usize,
+    },
 }
 
 /// `switchyard serve`.

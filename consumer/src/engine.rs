@@ -25,6 +25,8 @@ pub enum EngineKind {
     DuckDb,
     /// A PostgreSQL server, through SQL translation.
     Postgres,
+    /// A Ballista cluster (distributed DataFusion), through its scheduler.
+    Ballista,
 }
 
 impl fmt::Display for EngineKind {
@@ -33,6 +35,7 @@ impl fmt::Display for EngineKind {
             Self::DataFusion => "datafusion",
             Self::DuckDb => "duckdb",
             Self::Postgres => "postgres",
+            Self::Ballista => "ballista",
         })
     }
 }

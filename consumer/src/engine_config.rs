@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineKind;
+use crate::engines::ballista::BallistaConfig;
 use crate::engines::datafusion::DataFusionConfig;
 use crate::engines::duckdb::DuckDbConfig;
 use crate::engines::postgres::PostgresConfig;
@@ -18,6 +19,8 @@ pub enum EngineConfig {
     DuckDb(DuckDbConfig),
     /// A PostgreSQL server.
     Postgres(PostgresConfig),
+    /// A Ballista cluster.
+    Ballista(BallistaConfig),
 }
 
 impl EngineConfig {
@@ -27,6 +30,7 @@ impl EngineConfig {
             Self::DataFusion(_) => EngineKind::DataFusion,
             Self::DuckDb(_) => EngineKind::DuckDb,
             Self::Postgres(_) => EngineKind::Postgres,
+            Self::Ballista(_) => EngineKind::Ballista,
         }
     }
 
@@ -34,7 +38,7 @@ impl EngineConfig {
     /// kinds that read the catalog's files in place.
     pub fn record_loaded(&mut self, tables: &[String]) -> bool {
         let resident = match self {
-            Self::DataFusion(_) => return false,
+            Self::DataFusion(_) | Self::Ballista(_) => return false,
             Self::DuckDb(config) => &mut config.tables,
             Self::Postgres(config) => &mut config.tables,
         };

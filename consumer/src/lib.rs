@@ -4,6 +4,8 @@
 pub mod atomic_file;
 mod conform;
 mod cooperative;
+#[cfg(feature = "ballista")]
+mod deadline_stream;
 #[cfg(feature = "duckdb")]
 mod duckdb_arrow_bridge;
 pub mod engine;
@@ -22,6 +24,9 @@ pub mod translate;
 pub use atomic_file::write_atomically;
 pub use engine::{Engine, EngineKind, EngineRef, Health, HeldTableStatistics, LoadProgress};
 pub use engine_config::{DEFAULT_ENGINE, EngineConfig};
+pub use engines::ballista::BallistaConfig;
+#[cfg(feature = "ballista")]
+pub use engines::ballista::BallistaEngine;
 pub use engines::datafusion::{DataFusionConfig, DataFusionEngine};
 pub use engines::duckdb::DuckDbConfig;
 #[cfg(feature = "duckdb")]

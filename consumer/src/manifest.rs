@@ -166,6 +166,7 @@ impl Manifest {
             EngineKind::DataFusion => include_str!("../manifests/datafusion.yaml"),
             EngineKind::DuckDb => include_str!("../manifests/duckdb.yaml"),
             EngineKind::Postgres => include_str!("../manifests/postgres.yaml"),
+            EngineKind::Ballista => include_str!("../manifests/ballista.yaml"),
         };
         serde_yaml::from_str(text).map_err(|e| format!("the built-in {kind} manifest: {e}"))
     }
@@ -255,6 +256,7 @@ mod tests {
             EngineKind::DataFusion,
             EngineKind::DuckDb,
             EngineKind::Postgres,
+            EngineKind::Ballista,
         ] {
             let manifest = Manifest::builtin(kind).unwrap_or_else(|e| panic!("{e}"));
             assert!(!manifest.supported_relations.is_empty(), "{kind}");

@@ -8,6 +8,8 @@ use switchyard_producer::Catalog;
 
 use crate::engine::EngineRef;
 use crate::engine_config::{DEFAULT_ENGINE, EngineConfig};
+#[cfg(feature = "ballista")]
+use crate::engines::ballista::BallistaEngine;
 use crate::engines::datafusion::{DataFusionConfig, DataFusionEngine};
 #[cfg(feature = "duckdb")]
 use crate::engines::duckdb::DuckDbEngine;
@@ -84,5 +86,15 @@ fn build_engine(
             });
         }
         EngineConfig::Postgres(settings) => Arc::new(PostgresEngine::new(name, catalog, settings)?),
+        #[cfg(feature = "ballista")]
+        EngineConfig::Ballista(settings) => Arc::new(BallistaEngine::new(name, catalog, settings)?),
+        #[cfg(not(feature = "ballista"))]
+        EngineConfig::Ballista(_) => {
+            return Err(EngineError::Setup {
+                engine: name.to_string(),
+                message: "this build of switchyard has no Ballista engine (feature `ballista`)"
+                    .to_string(),
+            });
+        }
     })
 }

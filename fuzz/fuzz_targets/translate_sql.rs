@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use switchyard_consumer::{SqlTarget, SqlTranslator};
-use switchyard_fuzz::{imported_plan, runtime, tpch_catalog};
+use switchyard_fuzz::{contain_consumer_panics, imported_plan, runtime, tpch_catalog};
 
 fn translators() -> &'static [SqlTranslator] {
     static ALL: OnceLock<Vec<SqlTranslator>> = OnceLock::new();
@@ -18,6 +18,7 @@ fn translators() -> &'static [SqlTranslator] {
 }
 
 fuzz_target!(|data: &[u8]| {
+    contain_consumer_panics();
     let Some(plan) = imported_plan(data) else {
         return;
     };

@@ -10,6 +10,28 @@ use switchyard_producer::{Catalog, ValidatedPlan, import_plan_bytes};
 const TPCH_DDL: &str =
     include_str!("../../../shared/corpus/duckdb-1.1.3-generated/ddl/tpch_ddl.sql");
 
+/// Lets panics raised inside DataFusion's crates unwind instead of aborting at once.
+///
+/// libFuzzer's panic hook aborts on any panic, even one the code under test catches.
+/// datafusion-substrait panics on some malformed plans, and Switchyard consumes plans on a
+/// task of their own so that such a panic becomes an error (`substrait_to_logical`). With
+/// this hook those panics unwind to that task; a panic that escapes it still reaches the fuzz
+/// harness's own `catch_unwind`, which aborts: uncontained panics are still crashes.
+pub fn contain_consumer_panics() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let libfuzzer_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_datafusion = info
+                .location()
+                .is_some_and(|l| l.file().contains("/datafusion-"));
+            if !in_datafusion {
+                libfuzzer_hook(info);
+            }
+        }));
+    });
+}
+
 /// A current-thread runtime for the targets whose calls are async.
 pub fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();

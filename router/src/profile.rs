@@ -55,6 +55,17 @@ impl EngineProfile {
                 transfer_mb_per_s: 60.0,
                 memory_mb: None,
             },
+            // A cluster: every query is a job (submitted, staged, polled, results fetched
+            // over Flight), so it starts slowly and pays for results; its executors scan
+            // in parallel. `switchyard calibrate` measures the real figures.
+            EngineKind::Ballista => Self {
+                startup_ms: 250.0,
+                scan_mb_per_s: 2000.0,
+                row_ns: 6.0,
+                result_row_ns: 250.0,
+                transfer_mb_per_s: 400.0,
+                memory_mb: None,
+            },
         }
     }
 

@@ -98,7 +98,10 @@ impl Router {
                 .validate()
                 .map_err(|e| format!("routing.engines.{}: {e}", engine.name()))?;
             engines.push(RoutedEngine {
-                reads_files: matches!(engine.kind(), EngineKind::DataFusion | EngineKind::DuckDb),
+                reads_files: matches!(
+                    engine.kind(),
+                    EngineKind::DataFusion | EngineKind::DuckDb | EngineKind::Ballista
+                ),
                 embedded: matches!(engine.kind(), EngineKind::DataFusion | EngineKind::DuckDb),
                 capabilities,
                 profile,

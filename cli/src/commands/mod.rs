@@ -7,6 +7,8 @@ mod bench_routing;
 mod bench_service;
 mod calibrate;
 mod catalog;
+mod cluster;
+mod cluster_processes;
 mod conformance;
 mod datagen;
 mod demo;
@@ -48,6 +50,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Normalize(args) => normalize::run(&open(&cli.config).await?, args).await,
         Command::Export(args) => export::run(&open(&cli.config).await?, args).await,
         Command::Serve(args) => serve::run(&cli.config, args).await,
+        Command::Cluster(command) => cluster::run(command).await,
     }
 }
 

@@ -1,5 +1,13 @@
 //! One module per engine.
 
+#[cfg(feature = "ballista")]
+pub mod ballista;
+/// Ballista's settings only: this build has no Ballista engine (feature `ballista` off).
+#[cfg(not(feature = "ballista"))]
+pub mod ballista {
+    mod config;
+    pub use config::BallistaConfig;
+}
 pub mod datafusion;
 #[cfg(feature = "duckdb")]
 pub mod duckdb;

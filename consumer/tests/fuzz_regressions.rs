@@ -1,0 +1,56 @@
+//! Inputs the fuzz targets (`fuzz/`) found crashing, kept as they were found
+//! (`fuzz/regressions/`), each now a clear error. The catalog is the fuzz targets' own: the
+//! TPC-H tables of the shared corpus's DDL, empty.
+
+use std::sync::Arc;
+
+use datafusion::prelude::SessionContext;
+use switchyard_consumer::{SqlTarget, SqlTranslator};
+use switchyard_producer::{Catalog, ValidatedPlan, import_plan_bytes};
+
+async fn tpch_catalog() -> Catalog {
+    let ddl = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/duckdb-1.1.3-generated/ddl/tpch_ddl.sql"
+    ))
+    .expect("the corpus DDL");
+    let ctx = SessionContext::new();
+    let mut catalog = Catalog::new();
+    for statement in ddl.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        ctx.sql(statement).await.expect("DDL runs");
+        let name = statement
+            .trim_start_matches("CREATE TABLE ")
+            .split('(')
+            .next()
+            .expect("a name")
+            .trim()
+            .to_string();
+        let provider = ctx.table_provider(name.as_str()).await.expect("created");
+        catalog = catalog.with_table(name, Arc::clone(&provider));
+    }
+    catalog
+}
+
+/// A DuckDB plan whose read projection was mangled away (an unknown JSON field, dropped on
+/// import), so a field reference points past an empty input: datafusion-substrait 55 indexes
+/// out of bounds. Switchyard consumes plans on a task of their own, so the panic is an error.
+#[tokio::test]
+async fn translate_sql_crash_cf4a5c7c_a_field_past_an_empty_projection() {
+    let catalog = tpch_catalog().await;
+    let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-cf4a5c7c.json");
+    let (plan, _) = import_plan_bytes(bytes, &catalog).expect("imports");
+    let plan = ValidatedPlan::new(plan).expect("valid in structure");
+    for target in [SqlTarget::DuckDb, SqlTarget::Postgres] {
+        let translator = SqlTranslator::new("fuzz", target, &catalog).expect("translator");
+        let error = translator
+            .translate(&plan)
+            .await
+            .expect_err("no SQL for a plan that references a missing field");
+        let message = error.to_string();
+        assert!(
+            message.contains("engine fuzz cannot run the plan")
+                && message.contains("malformed plan: index out of bounds"),
+            "{message}"
+        );
+    }
+}
