@@ -22,17 +22,18 @@ echo "|---|---:|---:|---:|---:|---:|---:|"
 for target in "${targets[@]}"; do
   mkdir -p "corpus/$target" "artifacts/$target"
   log="$logs/$target.log"
-  started=$(date +%s)
   status=0
   cargo +nightly fuzz run -s none --target-dir "$target_dir" "$target" "corpus/$target" -- \
     -runs=1000000 -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 >"$log" 2>&1 || status=$?
-  elapsed=$(( $(date +%s) - started ))
+  # libFuzzer's own figures: the fuzzing time, not the build before it.
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   rss=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  rate=$(( ${execs:-0} / (elapsed > 0 ? elapsed : 1) ))
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  elapsed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1)
+  [ -n "$elapsed" ] || elapsed=$(( ${execs:-0} / (${rate:-0} > 0 ? ${rate:-1} : 1) ))
   corpus=$(ls "corpus/$target" | wc -l)
   crashes=$(ls "artifacts/$target" 2>/dev/null | wc -l)
   [ "$status" -eq 0 ] || crashes="$crashes (exit $status, see fuzz/logs/$target.log)"
-  echo "| $target | ${execs:-?} | $elapsed | $rate | ${rss:-?} | $corpus | $crashes |"
+  echo "| $target | ${execs:-?} | $elapsed | ${rate:-?} | ${rss:-?} | $corpus | $crashes |"
 done

@@ -101,7 +101,7 @@ pub struct FaultRecord {
 pub struct FaultReport {
     /// Every query, in start order.
     pub records: Vec<FaultRecord>,
-    /// When the engine was killed, from the start.
+    /// When the engine was dead (its kill had returned), from the start.
     pub killed_at: Duration,
     /// When its restart began (the end of the outage as clients could see it).
     pub restart_began: Duration,
@@ -277,9 +277,10 @@ pub async fn run_fault_workload(
         }));
     }
     tokio::time::sleep_until((start + schedule.kill_at).into()).await;
-    let killed_at = start.elapsed();
     // The script takes a fraction of a second; the clients go on on the other workers.
+    // The outage starts when it returns: the server and its backends are gone by then.
     tokio::task::block_in_place(|| cluster.kill())?;
+    let killed_at = start.elapsed();
     tokio::time::sleep_until((start + schedule.restart_at).into()).await;
     let restart_began = start.elapsed();
     tokio::task::block_in_place(|| cluster.restart())?;
