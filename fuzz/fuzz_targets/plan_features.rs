@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use switchyard_consumer::{EngineKind, Manifest};
-use switchyard_fuzz::{imported_plan, tpch_catalog};
+use switchyard_fuzz::imported_plan;
 use switchyard_router::{Capabilities, PlanFeatures};
 
 fn capabilities() -> &'static [Capabilities] {
