@@ -1,5 +1,7 @@
 //! Substrait → DataFusion logical plan, shared by the native engine and the SQL translators.
 
+use std::future::Future;
+
 use datafusion::error::DataFusionError;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::LogicalPlan;
@@ -20,7 +22,26 @@ pub async fn substrait_to_logical(
 ) -> Result<LogicalPlan, EngineError> {
     let state = state.clone();
     let owned = plan.clone();
-    let consumed = tokio::spawn(async move { from_substrait_plan(&state, owned.plan()).await })
+    let name = engine.to_string();
+    contained(engine, async move {
+        from_substrait_plan(&state, owned.plan())
+            .await
+            .map_err(|source| EngineError::Plan {
+                engine: name,
+                source,
+            })
+    })
+    .await
+}
+
+/// Runs `work` (consuming a plan and planning it) on a task of its own, so that a panic in
+/// DataFusion on a malformed plan (fuzzing found them in consumption and in planning after
+/// it) becomes [`EngineError::Plan`] instead of taking the caller down.
+pub async fn contained<T: Send + 'static>(
+    engine: &str,
+    work: impl Future<Output = Result<T, EngineError>> + Send + 'static,
+) -> Result<T, EngineError> {
+    tokio::spawn(work)
         .await
         .map_err(|join_error| EngineError::Plan {
             engine: engine.to_string(),
@@ -28,11 +49,7 @@ pub async fn substrait_to_logical(
                 "malformed plan: {}",
                 panic_message(join_error)
             )),
-        })?;
-    consumed.map_err(|source| EngineError::Plan {
-        engine: engine.to_string(),
-        source,
-    })
+        })?
 }
 
 /// The message a panicking task left, as text.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use datafusion::prelude::SessionContext;
-use switchyard_consumer::{SqlTarget, SqlTranslator};
+use switchyard_consumer::{DataFusionConfig, DataFusionEngine, Engine, SqlTarget, SqlTranslator};
 use switchyard_producer::{Catalog, ValidatedPlan, import_plan_bytes};
 
 async fn tpch_catalog() -> Catalog {
@@ -53,4 +53,47 @@ async fn translate_sql_crash_cf4a5c7c_a_field_past_an_empty_projection() {
             "{message}"
         );
     }
+}
+
+/// Each translator and the DataFusion engine refuse `bytes` with an error naming the engine.
+async fn refused_everywhere(bytes: &[u8]) -> Vec<String> {
+    let catalog = tpch_catalog().await;
+    let (plan, _) = import_plan_bytes(bytes, &catalog).expect("imports");
+    let plan = ValidatedPlan::new(plan).expect("valid in structure");
+    let mut errors = Vec::new();
+    for target in [SqlTarget::DuckDb, SqlTarget::Postgres] {
+        let translator = SqlTranslator::new("fuzz", target, &catalog).expect("translator");
+        let error = translator.translate(&plan).await.expect_err("no SQL");
+        errors.push(error.to_string());
+    }
+    let engine =
+        DataFusionEngine::new("fuzz", &catalog, &DataFusionConfig::default()).expect("engine");
+    match engine.execute(&plan).await {
+        Ok(_) => panic!("the DataFusion engine started a malformed plan"),
+        Err(error) => errors.push(error.to_string()),
+    }
+    for error in &errors {
+        assert!(error.contains("engine fuzz"), "{error}");
+    }
+    errors
+}
+
+/// A decimal whose scale arrow cannot format: formatting it overflows (a panic with overflow
+/// checks on) while DataFusion names an aggregate; consumption runs contained.
+#[tokio::test]
+async fn translate_sql_crash_ad01145a_a_decimal_arrow_cannot_format() {
+    let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-ad01145a.bin");
+    refused_everywhere(bytes).await;
+}
+
+/// A field index past an empty schema, reached in optimizing or planning after consumption:
+/// those steps run contained too.
+#[tokio::test]
+async fn translate_sql_crash_fcf1d9dd_a_field_past_an_empty_schema_in_planning() {
+    let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-fcf1d9dd.json");
+    let errors = refused_everywhere(bytes).await;
+    assert!(
+        errors.iter().all(|e| e.contains("malformed plan")),
+        "{errors:#?}"
+    );
 }

@@ -14,7 +14,7 @@ use crate::cooperative::cooperative_everywhere;
 use crate::engine::{Engine, EngineKind, Health};
 use crate::error::EngineError;
 use crate::manifest::Manifest;
-use crate::substrait_to_logical::substrait_to_logical;
+use crate::substrait_to_logical::{contained, substrait_to_logical};
 
 /// Settings of a DataFusion engine (`{ kind: datafusion }` in the configuration).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,21 +118,23 @@ impl Engine for DataFusionEngine {
         &self,
         plan: &ValidatedPlan,
     ) -> Result<SendableRecordBatchStream, EngineError> {
-        let logical = substrait_to_logical(&self.name, &self.ctx.state(), plan).await?;
-        let execution = |source| EngineError::Execution {
-            engine: self.name.clone(),
-            source,
-        };
-        let frame = self
-            .ctx
-            .execute_logical_plan(logical)
-            .await
-            .map_err(execution)?;
-        let task = Arc::new(frame.task_ctx());
-        let physical = frame.create_physical_plan().await.map_err(execution)?;
-        // Yield points everywhere, so a dropped query stops within a few batches.
-        let physical = cooperative_everywhere(physical).map_err(execution)?;
-        execute_stream(physical, task).map_err(execution)
+        let (ctx, name, plan) = (self.ctx.clone(), self.name.clone(), plan.clone());
+        // Consuming and planning both run contained: DataFusion can panic in either on a
+        // malformed plan.
+        contained(&self.name, async move {
+            let logical = substrait_to_logical(&name, &ctx.state(), &plan).await?;
+            let execution = |source| EngineError::Execution {
+                engine: name.clone(),
+                source,
+            };
+            let frame = ctx.execute_logical_plan(logical).await.map_err(execution)?;
+            let task = Arc::new(frame.task_ctx());
+            let physical = frame.create_physical_plan().await.map_err(execution)?;
+            // Yield points everywhere, so a dropped query stops within a few batches.
+            let physical = cooperative_everywhere(physical).map_err(execution)?;
+            execute_stream(physical, task).map_err(execution)
+        })
+        .await
     }
 
     async fn health(&self) -> Health {

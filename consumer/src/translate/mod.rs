@@ -24,7 +24,7 @@ use relational::RelationalWriter;
 pub use tables_read::tables_read;
 
 use crate::error::EngineError;
-use crate::substrait_to_logical::substrait_to_logical;
+use crate::substrait_to_logical::{contained, substrait_to_logical};
 
 /// A plan as SQL for one engine.
 #[derive(Debug, Clone)]
@@ -38,6 +38,7 @@ pub struct Translation {
 }
 
 /// Translates plans to one engine's SQL, resolving table names against the catalog.
+#[derive(Clone)]
 pub struct SqlTranslator {
     engine: String,
     target: SqlTarget,
@@ -72,8 +73,16 @@ impl SqlTranslator {
 
     /// Translates a Substrait plan.
     pub async fn translate(&self, plan: &ValidatedPlan) -> Result<Translation, EngineError> {
-        let logical = substrait_to_logical(&self.engine, &self.ctx.state(), plan).await?;
-        self.translate_logical(&logical)
+        let translator = self.clone();
+        let plan = plan.clone();
+        // Consuming, optimizing and unparsing run contained: DataFusion can panic in any of
+        // them on a malformed plan.
+        contained(&self.engine, async move {
+            let logical =
+                substrait_to_logical(&translator.engine, &translator.ctx.state(), &plan).await?;
+            translator.translate_logical(&logical)
+        })
+        .await
     }
 
     /// Translates a DataFusion logical plan (the step after consuming Substrait).
