@@ -267,6 +267,36 @@ fn a_call_to_an_undeclared_function_anchor_is_refused_with_its_path() {
 }
 
 #[test]
+fn a_decimal_outside_precision_and_scale_rules_is_refused_with_its_path() {
+    let fixture = Fixture::new();
+    let json = compiled_json(
+        &fixture,
+        "select cast(population as decimal(10, 2)) from cities",
+    );
+    for (from, to, needle) in [
+        (
+            "\"precision\": 10",
+            "\"precision\": 60",
+            "has precision 60; it must be 1 to 38",
+        ),
+        (
+            "\"precision\": 10",
+            "\"precision\": 0",
+            "has precision 0; it must be 1 to 38",
+        ),
+        (
+            "\"scale\": 2",
+            "\"scale\": 12",
+            "has scale 12; it must be 0 to the precision",
+        ),
+    ] {
+        let edited = json.replace(from, to);
+        assert_ne!(edited, json, "the plan casts to decimal(10, 2)");
+        fails(&fixture, "decimal.json", edited.as_bytes(), needle);
+    }
+}
+
+#[test]
 fn a_declaration_naming_an_undeclared_urn_is_refused() {
     let fixture = Fixture::new();
     // Named as Switchyard's own, so import repairs nothing (for other producers it places

@@ -6,6 +6,7 @@ mod data_kind;
 mod predicate;
 mod render;
 mod shape;
+mod type_rules;
 mod walk;
 
 use std::collections::BTreeSet;

@@ -15,9 +15,10 @@ use switchyard_producer::substrait::proto::read_rel::ReadType;
 use switchyard_producer::substrait::proto::rel::RelType;
 use switchyard_producer::substrait::proto::rel_common::EmitKind;
 use switchyard_producer::substrait::proto::{
-    Expression, FunctionArgument, Plan, Rel, RelCommon, join_rel, set_rel,
+    Expression, FunctionArgument, Plan, Rel, RelCommon, Type, join_rel, set_rel,
 };
 
+use super::type_rules::{literal_defect, type_defect};
 use super::{
     ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, PlanFeatures, PredicateShape,
     RelNode, RelationUse, TypeUse,
@@ -139,12 +140,16 @@ impl<'p> Walker<'p> {
                     None => path.clone(),
                 };
                 self.relation(index, "READ", variant, &label);
-                let base: Schema = read
+                let base_types = read
                     .base_schema
                     .as_ref()
                     .and_then(|s| s.r#struct.as_ref())
-                    .map(|s| s.types.iter().map(DataKind::of_type).collect())
+                    .map(|s| s.types.as_slice())
                     .unwrap_or_default();
+                for data_type in base_types {
+                    self.check_type(Some(data_type), &label);
+                }
+                let base: Schema = base_types.iter().map(DataKind::of_type).collect();
                 for kind in base.iter().flatten() {
                     self.data_type(*kind, &label);
                 }
@@ -266,6 +271,7 @@ impl<'p> Walker<'p> {
                     if let Some(filter) = measure.filter.as_ref() {
                         self.expression(filter, &input, &format!("{measure_path}/filter"), index);
                     }
+                    self.check_type(function.output_type.as_ref(), &measure_path);
                     let kind = function
                         .output_type
                         .as_ref()
@@ -412,6 +418,13 @@ impl<'p> Walker<'p> {
         });
     }
 
+    /// Records a type that breaks a parameter rule (decimal precision...) as a defect.
+    fn check_type(&mut self, data_type: Option<&Type>, path: &str) {
+        if let Some(defect) = data_type.and_then(type_defect) {
+            self.features.defects.push(format!("{path}: {defect}"));
+        }
+    }
+
     fn data_type(&mut self, kind: DataKind, path: &str) {
         if self.seen_types.insert(kind) {
             self.features.types.push(TypeUse {
@@ -528,6 +541,9 @@ impl<'p> Walker<'p> {
         let kind = match rex {
             RexType::Literal(literal) => {
                 self.expression_kind("LITERAL", None, path);
+                if let Some(defect) = literal_defect(literal) {
+                    self.features.defects.push(format!("{path}: {defect}"));
+                }
                 literal.literal_type.as_ref().and_then(DataKind::of_literal)
             }
             RexType::Selection(reference) => {
@@ -539,6 +555,7 @@ impl<'p> Walker<'p> {
                 let arguments = self.arguments(&f.arguments, input, path, rel);
                 let inferred =
                     self.function(FunctionKind::Scalar, f.function_reference, arguments, path);
+                self.check_type(f.output_type.as_ref(), path);
                 f.output_type
                     .as_ref()
                     .and_then(DataKind::of_type)
@@ -549,6 +566,7 @@ impl<'p> Walker<'p> {
                 let arguments = self.arguments(&f.arguments, input, path, rel);
                 let inferred =
                     self.function(FunctionKind::Window, f.function_reference, arguments, path);
+                self.check_type(f.output_type.as_ref(), path);
                 for e in f
                     .partitions
                     .iter()
@@ -620,6 +638,7 @@ impl<'p> Walker<'p> {
                 if let Some(inner) = cast.input.as_deref() {
                     self.expression(inner, input, path, rel);
                 }
+                self.check_type(cast.r#type.as_ref(), path);
                 cast.r#type.as_ref().and_then(DataKind::of_type)
             }
             RexType::Subquery(subquery) => {
@@ -650,6 +669,7 @@ impl<'p> Walker<'p> {
             }
             RexType::DynamicParameter(p) => {
                 self.expression_kind("DYNAMIC_PARAMETER", None, path);
+                self.check_type(p.r#type.as_ref(), path);
                 p.r#type.as_ref().and_then(DataKind::of_type)
             }
             RexType::Lambda(_) | RexType::LambdaInvocation(_) => {
