@@ -95,6 +95,10 @@ mod tests {
     use switchyard_producer::substrait::proto::expression::literal::Decimal as DecimalLiteral;
     use switchyard_producer::substrait::proto::r#type::{Decimal, List, Struct};
 
+    fn defect(found: Option<String>) -> String {
+        found.expect("a defect")
+    }
+
     fn decimal(precision: i32, scale: i32) -> Type {
         Type {
             kind: Some(Kind::Decimal(Decimal {
@@ -126,19 +130,11 @@ mod tests {
 
     #[test]
     fn decimal_precision_and_scale_out_of_range_are_named() {
-        assert!(type_defect(&decimal(0, 0)).unwrap().contains("precision 0"));
-        assert!(
-            type_defect(&decimal(39, 2))
-                .unwrap()
-                .contains("precision 39")
-        );
-        assert!(type_defect(&decimal(10, 11)).unwrap().contains("scale 11"));
-        assert!(type_defect(&decimal(10, -1)).unwrap().contains("scale -1"));
-        assert!(
-            literal_defect(&decimal_literal(10, 2, 3))
-                .unwrap()
-                .contains("3 bytes")
-        );
+        assert!(defect(type_defect(&decimal(0, 0))).contains("precision 0"));
+        assert!(defect(type_defect(&decimal(39, 2))).contains("precision 39"));
+        assert!(defect(type_defect(&decimal(10, 11))).contains("scale 11"));
+        assert!(defect(type_defect(&decimal(10, -1))).contains("scale -1"));
+        assert!(defect(literal_defect(&decimal_literal(10, 2, 3))).contains("3 bytes"));
     }
 
     #[test]
@@ -154,11 +150,11 @@ mod tests {
                 ..Default::default()
             })),
         };
-        assert!(type_defect(&nested).unwrap().contains("precision 50"));
+        assert!(defect(type_defect(&nested)).contains("precision 50"));
         let null = Literal {
             literal_type: Some(LiteralType::Null(decimal(5, 6))),
             ..Default::default()
         };
-        assert!(literal_defect(&null).unwrap().contains("scale 6"));
+        assert!(defect(literal_defect(&null)).contains("scale 6"));
     }
 }
