@@ -15,6 +15,7 @@ pub mod legacy_consumers;
 pub mod pg_cluster;
 pub mod process_cpu;
 pub mod report;
+pub mod spark_server;
 pub mod suites;
 
 pub use compare::{
@@ -29,4 +30,5 @@ pub use foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 pub use pg_cluster::{PgCluster, ThrowawayPgCluster};
 pub use process_cpu::process_cpu_seconds;
 pub use report::{render_html, render_markdown, write_report};
+pub use spark_server::{SparkServer, SparkServerError};
 pub use suites::{Suite, SuiteError, SuiteProgress, run_suites};

@@ -27,6 +27,8 @@ pub enum EngineKind {
     Postgres,
     /// A Ballista cluster (distributed DataFusion), through its scheduler.
     Ballista,
+    /// Apache Spark through a Spark Connect server, through SQL translation.
+    Spark,
 }
 
 impl fmt::Display for EngineKind {
@@ -36,6 +38,7 @@ impl fmt::Display for EngineKind {
             Self::DuckDb => "duckdb",
             Self::Postgres => "postgres",
             Self::Ballista => "ballista",
+            Self::Spark => "spark",
         })
     }
 }

@@ -7,6 +7,7 @@ use crate::engines::ballista::BallistaConfig;
 use crate::engines::datafusion::DataFusionConfig;
 use crate::engines::duckdb::DuckDbConfig;
 use crate::engines::postgres::PostgresConfig;
+use crate::engines::spark::SparkConfig;
 
 /// One configured engine. New kinds are new variants (`{ kind: duckdb }`...), each with its
 /// own settings struct, so a typo in a setting is an error naming the engine.
@@ -21,6 +22,8 @@ pub enum EngineConfig {
     Postgres(PostgresConfig),
     /// A Ballista cluster.
     Ballista(BallistaConfig),
+    /// A Spark Connect server.
+    Spark(SparkConfig),
 }
 
 impl EngineConfig {
@@ -31,6 +34,7 @@ impl EngineConfig {
             Self::DuckDb(_) => EngineKind::DuckDb,
             Self::Postgres(_) => EngineKind::Postgres,
             Self::Ballista(_) => EngineKind::Ballista,
+            Self::Spark(_) => EngineKind::Spark,
         }
     }
 
@@ -38,7 +42,7 @@ impl EngineConfig {
     /// kinds that read the catalog's files in place.
     pub fn record_loaded(&mut self, tables: &[String]) -> bool {
         let resident = match self {
-            Self::DataFusion(_) | Self::Ballista(_) => return false,
+            Self::DataFusion(_) | Self::Ballista(_) | Self::Spark(_) => return false,
             Self::DuckDb(config) => &mut config.tables,
             Self::Postgres(config) => &mut config.tables,
         };

@@ -4,7 +4,6 @@
 pub mod atomic_file;
 mod conform;
 mod cooperative;
-#[cfg(feature = "ballista")]
 mod deadline_stream;
 #[cfg(feature = "duckdb")]
 mod duckdb_arrow_bridge;
@@ -32,6 +31,7 @@ pub use engines::duckdb::DuckDbConfig;
 #[cfg(feature = "duckdb")]
 pub use engines::duckdb::DuckDbEngine;
 pub use engines::postgres::{PostgresConfig, PostgresEngine};
+pub use engines::spark::{SparkConfig, SparkEngine};
 pub use error::EngineError;
 pub use manifest::{FunctionSupport, Manifest};
 pub use registry::EngineRegistry;

@@ -167,6 +167,7 @@ impl Manifest {
             EngineKind::DuckDb => include_str!("../manifests/duckdb.yaml"),
             EngineKind::Postgres => include_str!("../manifests/postgres.yaml"),
             EngineKind::Ballista => include_str!("../manifests/ballista.yaml"),
+            EngineKind::Spark => include_str!("../manifests/spark.yaml"),
         };
         serde_yaml::from_str(text).map_err(|e| format!("the built-in {kind} manifest: {e}"))
     }
@@ -257,6 +258,7 @@ mod tests {
             EngineKind::DuckDb,
             EngineKind::Postgres,
             EngineKind::Ballista,
+            EngineKind::Spark,
         ] {
             let manifest = Manifest::builtin(kind).unwrap_or_else(|e| panic!("{e}"));
             assert!(!manifest.supported_relations.is_empty(), "{kind}");

@@ -14,6 +14,7 @@ use crate::engines::datafusion::{DataFusionConfig, DataFusionEngine};
 #[cfg(feature = "duckdb")]
 use crate::engines::duckdb::DuckDbEngine;
 use crate::engines::postgres::PostgresEngine;
+use crate::engines::spark::SparkEngine;
 use crate::error::EngineError;
 
 /// Engines by name.
@@ -86,6 +87,7 @@ fn build_engine(
             });
         }
         EngineConfig::Postgres(settings) => Arc::new(PostgresEngine::new(name, catalog, settings)?),
+        EngineConfig::Spark(settings) => Arc::new(SparkEngine::new(name, catalog, settings)?),
         #[cfg(feature = "ballista")]
         EngineConfig::Ballista(settings) => Arc::new(BallistaEngine::new(name, catalog, settings)?),
         #[cfg(not(feature = "ballista"))]

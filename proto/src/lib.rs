@@ -1,5 +1,5 @@
 //! Switchyard's wire schema: the control API (`switchyard/v1/control.proto`) and its
-//! generated message types, client and server.
+//! generated message types, client and server; and a client subset of Spark Connect.
 
 /// The encoded `FileDescriptorSet` of every message and service in `switchyard/v1/`, for
 /// gRPC server reflection (so tools such as `grpcurl` can call the control API without the
@@ -10,6 +10,12 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("swit
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 pub mod v1 {
     tonic::include_proto!("switchyard.v1");
+}
+
+/// The part of Apache Spark's Spark Connect protocol the Spark engine uses (a client).
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod spark_connect {
+    tonic::include_proto!("spark.connect");
 }
 
 #[cfg(test)]

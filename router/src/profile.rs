@@ -66,6 +66,16 @@ impl EngineProfile {
                 transfer_mb_per_s: 400.0,
                 memory_mb: None,
             },
+            // Spark `local[2]` through Spark Connect: every query is analysed, planned and
+            // code-generated on the JVM (a few hundred ms), then scans in parallel.
+            EngineKind::Spark => Self {
+                startup_ms: 400.0,
+                scan_mb_per_s: 800.0,
+                row_ns: 8.0,
+                result_row_ns: 300.0,
+                transfer_mb_per_s: 200.0,
+                memory_mb: None,
+            },
         }
     }
 

@@ -100,7 +100,10 @@ impl Router {
             engines.push(RoutedEngine {
                 reads_files: matches!(
                     engine.kind(),
-                    EngineKind::DataFusion | EngineKind::DuckDb | EngineKind::Ballista
+                    EngineKind::DataFusion
+                        | EngineKind::DuckDb
+                        | EngineKind::Ballista
+                        | EngineKind::Spark
                 ),
                 embedded: matches!(engine.kind(), EngineKind::DataFusion | EngineKind::DuckDb),
                 capabilities,

@@ -19,3 +19,5 @@ pub mod duckdb {
     pub use config::DuckDbConfig;
 }
 pub mod postgres;
+mod remote_timeouts;
+pub mod spark;

@@ -9,7 +9,9 @@ use datafusion::sql::unparser::dialect::{
     CharacterLengthStyle, Dialect, DistinctFromStyle, DuckDBDialect, PostgreSqlDialect,
 };
 
-use super::integer_division::{INTEGER_DIVIDE, mark_integer_divisions};
+use super::decimal_quotients::decimal_quotients_in_double;
+use super::integer_division::{integer_division_sql, mark_integer_divisions};
+use super::spark_dialect::SparkDialect;
 use super::truncating_casts::truncate_before_integer_casts;
 
 /// An engine's SQL dialect.
@@ -19,6 +21,8 @@ pub enum SqlTarget {
     DuckDb,
     /// PostgreSQL.
     Postgres,
+    /// Spark SQL (Spark 4, ANSI mode).
+    Spark,
 }
 
 impl SqlTarget {
@@ -27,6 +31,7 @@ impl SqlTarget {
         match self {
             Self::DuckDb => "DuckDB",
             Self::Postgres => "PostgreSQL",
+            Self::Spark => "Spark SQL",
         }
     }
 
@@ -35,6 +40,7 @@ impl SqlTarget {
         match self {
             Self::DuckDb => Box::new(DuckDb(DuckDBDialect::new())),
             Self::Postgres => Box::new(PostgreSqlDialect {}),
+            Self::Spark => Box::new(SparkDialect),
         }
     }
 
@@ -43,6 +49,9 @@ impl SqlTarget {
         let plan = truncate_before_integer_casts(plan)?;
         match self {
             Self::DuckDb => mark_integer_divisions(plan),
+            // Spark divides integers into a double with `/`, as DuckDB does, and rounds
+            // decimal quotients its own way.
+            Self::Spark => decimal_quotients_in_double(mark_integer_divisions(plan)?),
             // PostgreSQL's `/` truncates on integers, as DataFusion's does.
             Self::Postgres => Ok(plan),
         }
@@ -76,12 +85,10 @@ impl Dialect for DuckDb {
         func_name: &str,
         args: &[Expr],
     ) -> Result<Option<ast::Expr>> {
-        if let (INTEGER_DIVIDE, [left, right]) = (func_name, args) {
-            return Ok(Some(ast::Expr::Nested(Box::new(ast::Expr::BinaryOp {
-                left: Box::new(unparser.expr_to_sql(left)?),
-                op: BinaryOperator::DuckIntegerDivide,
-                right: Box::new(unparser.expr_to_sql(right)?),
-            }))));
+        if let Some(division) =
+            integer_division_sql(unparser, func_name, args, BinaryOperator::DuckIntegerDivide)?
+        {
+            return Ok(Some(division));
         }
         self.0
             .scalar_function_to_sql_overrides(unparser, func_name, args)

@@ -16,6 +16,8 @@ use datafusion::logical_expr::{
     BinaryExpr, ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ScalarFunctionArgs,
     ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
+use datafusion::sql::sqlparser::ast::{self, BinaryOperator};
+use datafusion::sql::unparser::Unparser;
 
 /// The marker function's name; never run, only unparsed.
 pub const INTEGER_DIVIDE: &str = "switchyard_integer_divide";
@@ -33,6 +35,24 @@ pub fn mark_integer_divisions(plan: LogicalPlan) -> Result<LogicalPlan> {
         )),
         _ => Ok(Transformed::no(e)),
     })
+}
+
+/// The SQL for a marked division, `(left OP right)` with the dialect's integer division
+/// operator; `None` for any other function.
+pub fn integer_division_sql(
+    unparser: &Unparser,
+    func_name: &str,
+    args: &[Expr],
+    operator: BinaryOperator,
+) -> Result<Option<ast::Expr>> {
+    let (INTEGER_DIVIDE, [left, right]) = (func_name, args) else {
+        return Ok(None);
+    };
+    Ok(Some(ast::Expr::Nested(Box::new(ast::Expr::BinaryOp {
+        left: Box::new(unparser.expr_to_sql(left)?),
+        op: operator,
+        right: Box::new(unparser.expr_to_sql(right)?),
+    }))))
 }
 
 fn is_integer(expr: &Expr, schema: &DFSchema) -> Result<bool> {

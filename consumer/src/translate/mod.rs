@@ -2,10 +2,12 @@
 //! logical plan, rewritten where an engine's SQL differs in meaning, and unparsed with the
 //! engine's dialect.
 
+mod decimal_quotients;
 mod dialect;
 mod expression_rewrite;
 mod integer_division;
 mod relational;
+mod spark_dialect;
 mod tables_read;
 #[cfg(test)]
 mod tests;

@@ -124,3 +124,43 @@ async fn nulls_are_typed_and_constant_keys_are_not_positions() {
     assert!(!sql.contains("GROUP BY 2"), "{sql}");
     assert!(sql.contains("CAST(NULL AS BIGINT)"), "{sql}");
 }
+
+#[tokio::test]
+async fn spark_quotes_with_backticks_and_divides_integers_with_div() {
+    let sql = translate(SqlTarget::Spark, "select a / b as i, ratio / 2 as f from t").await;
+    assert!(
+        sql.contains("`q1`.`c0` DIV CAST(`q1`.`c1` AS BIGINT)"),
+        "{sql}"
+    );
+    assert!(sql.contains("(`q1`.`c2` / 2.0)"), "{sql}");
+    assert!(!sql.contains('"'), "{sql}");
+}
+
+#[tokio::test]
+async fn spark_computes_decimal_quotients_and_averages_in_double() {
+    let sql = translate(
+        SqlTarget::Spark,
+        "select sum(price) / 3 as q, avg(price) as m, sum(price) as s from t group by a",
+    )
+    .await;
+    assert!(sql.contains("avg(CAST("), "{sql}");
+    assert!(sql.contains("AS DOUBLE) / CAST("), "{sql}");
+    // Sums stay exact decimals.
+    assert!(sql.contains("sum(`q"), "{sql}");
+}
+
+#[tokio::test]
+async fn spark_escapes_strings_with_backslashes_and_writes_its_types_and_intervals() {
+    let sql = translate(
+        SqlTarget::Spark,
+        r"select concat(cast(a as varchar), 'it''s a\b') as s, extract(year from cast(cast(a as varchar) as date) + interval '3' month) as y, cast(cast(a as timestamp) as varchar) as ts from t where cast(b as varchar) like '%\_%'",
+    )
+    .await;
+    assert!(sql.contains(r"'it\'s a\\b'"), "{sql}");
+    assert!(sql.contains("AS STRING)"), "{sql}");
+    assert!(sql.contains("TIMESTAMP_NTZ"), "{sql}");
+    // Spark has date_part, and reads the SQL-standard interval as an ANSI interval.
+    assert!(sql.contains("date_part('YEAR', (CAST("), "{sql}");
+    assert!(sql.contains("INTERVAL '3' MONTH"), "{sql}");
+    assert!(sql.contains(r"'%\\_%'"), "{sql}");
+}

@@ -4,11 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// How long reaching the scheduler may take when the configuration does not say.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long a query may run when the configuration does not say.
-pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(600);
+use crate::engines::remote_timeouts::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_QUERY_TIMEOUT, millis_or};
 
 /// A Ballista cluster, reached through its scheduler. Its executors read the catalog's files
 /// by the same paths, so they must see the same file system (one machine, or shared storage).
@@ -29,16 +25,12 @@ pub struct BallistaConfig {
 impl BallistaConfig {
     /// The bound on reaching the scheduler.
     pub fn connect_timeout(&self) -> Duration {
-        self.connect_timeout_ms
-            .map_or(DEFAULT_CONNECT_TIMEOUT, |ms| {
-                Duration::from_millis(ms.max(1))
-            })
+        millis_or(self.connect_timeout_ms, DEFAULT_CONNECT_TIMEOUT)
     }
 
     /// The bound on one query.
     pub fn query_timeout(&self) -> Duration {
-        self.query_timeout_ms
-            .map_or(DEFAULT_QUERY_TIMEOUT, |ms| Duration::from_millis(ms.max(1)))
+        millis_or(self.query_timeout_ms, DEFAULT_QUERY_TIMEOUT)
     }
 
     /// The scheduler's `host:port`, from `df://host:port`.
