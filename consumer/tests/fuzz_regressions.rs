@@ -86,6 +86,15 @@ async fn translate_sql_crash_ad01145a_a_decimal_arrow_cannot_format() {
     refused_everywhere(bytes).await;
 }
 
+/// The same kind of decimal, found again: a literal whose `precision` key was mangled (an
+/// unknown JSON field, dropped on import), so it reads as DECIMAL(0, 2). Contained here;
+/// `switchyard run` refuses it before any engine (the router's type rules).
+#[tokio::test]
+async fn translate_sql_crash_08c3152c_a_decimal_literal_of_precision_zero() {
+    let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-08c3152c.json");
+    refused_everywhere(bytes).await;
+}
+
 /// A field index past an empty schema, reached in optimizing or planning after consumption:
 /// those steps run contained too.
 #[tokio::test]
