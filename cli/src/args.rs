@@ -432,6 +432,26 @@ pub enum Bench {
         #[arg(long, default_value = "docs/performance.md")]
         report: PathBuf,
     },
+    /// TPC-H at several scales on the embedded DataFusion engine, a Ballista cluster (a
+    /// scheduler and executors as processes) and a Spark Connect server (`local[2]`), with
+    /// the router's estimates: where local and cluster cross, measured and modelled.
+    Distributed {
+        /// TPC-H scale factors (comma separated), generated under data/ when missing.
+        #[arg(long, value_delimiter = ',', default_values_t = [0.1, 1.0])]
+        scales: Vec<f64>,
+        /// Timed executions per query and engine (medians are reported).
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// Only these queries (comma separated numbers; default all 22).
+        #[arg(long, value_delimiter = ',')]
+        queries: Vec<usize>,
+        /// Ballista executors.
+        #[arg(long, default_value_t = 2)]
+        executors: usize,
+        /// The Markdown report to write.
+        #[arg(long, default_value = "docs/performance.md")]
+        report: PathBuf,
+    },
     /// Fault injection: concurrent clients run small queries routed to a throwaway
     /// PostgreSQL server, which is killed (SIGKILL) and restarted mid-run; every answer is
     /// checked against DataFusion's. Writes the counts to a Markdown report.

@@ -10,7 +10,7 @@ use switchyard_router::{Config, Switchyard};
 
 use crate::args::Bench;
 use crate::commands::{
-    bench_engines, bench_faults, bench_routing, bench_service, default_tpch_dir,
+    bench_distributed, bench_engines, bench_faults, bench_routing, bench_service, default_tpch_dir,
 };
 use crate::output::write_file_atomically;
 use crate::progress::TableBars;
@@ -120,6 +120,22 @@ pub async fn run(args: Bench) -> Result<()> {
             .await?;
             publish(&report, SERVICE_SECTION, &markdown)
         }
+        Bench::Distributed {
+            scales,
+            runs,
+            queries,
+            executors,
+            report,
+        } => {
+            let markdown = bench_distributed::run(bench_distributed::DistributedBenchArgs {
+                scales,
+                runs,
+                queries,
+                executors,
+            })
+            .await?;
+            publish(&report, DISTRIBUTED_SECTION, &markdown)
+        }
         Bench::Faults {
             data,
             scale,
@@ -142,6 +158,9 @@ pub async fn run(args: Bench) -> Result<()> {
         }
     }
 }
+
+/// The marker pair around the distributed engines section of the report.
+const DISTRIBUTED_SECTION: &str = "distributed";
 
 /// The marker pair around the fault-injection section of the reliability report.
 const FAULTS_SECTION: &str = "faults";

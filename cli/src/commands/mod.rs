@@ -1,6 +1,7 @@
 //! One module per command; each converts its arguments and delegates to the libraries.
 
 mod bench;
+mod bench_distributed;
 mod bench_engines;
 mod bench_faults;
 mod bench_routing;

@@ -1,6 +1,7 @@
 //! Benchmarks that write reports (run them from a release build: `switchyard bench ...`).
 
 pub mod bench_config;
+pub mod distributed;
 pub mod doget_throughput;
 pub mod engines;
 pub mod flight_connection;
