@@ -50,8 +50,14 @@ pub async fn calibrate(
         .catalog()
         .tables()
         .filter(|t| {
-            matches!(target.kind(), EngineKind::DataFusion | EngineKind::DuckDb)
-                || resident.iter().any(|r| r == t.name())
+            // Engines that read the catalog's files in place, or tables loaded into it.
+            matches!(
+                target.kind(),
+                EngineKind::DataFusion
+                    | EngineKind::DuckDb
+                    | EngineKind::Ballista
+                    | EngineKind::Spark
+            ) || resident.iter().any(|r| r == t.name())
         })
         .filter_map(|t| {
             let stats = switchyard.router().statistics().table(t.name())?;

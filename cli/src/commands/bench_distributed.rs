@@ -2,6 +2,7 @@
 //! processes) and a Spark Connect server (`scripts/spark-server.sh`) against the embedded
 //! DataFusion engine on TPC-H at several scales.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -11,6 +12,9 @@ use switchyard_conformance::bench::distributed::{
 };
 use switchyard_conformance::{SparkServer, ensure_tpch};
 use switchyard_consumer::{BallistaConfig, EngineConfig, SparkConfig};
+use switchyard_router::calibrate::calibrate;
+use switchyard_router::profile::EngineProfile;
+use switchyard_router::routing_config::EngineRouting;
 use switchyard_router::{Config, Switchyard};
 
 use crate::commands::bench::{build_kind, command_line, utc_now};
@@ -83,6 +87,48 @@ fn data_bytes(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// The TPC-H configuration at `scale` (generated when missing) with the cluster engines
+/// added, and `profiles` as the routing profiles when given.
+fn bench_config(
+    scale: f64,
+    ballista: &str,
+    spark: &str,
+    profiles: Option<&BTreeMap<String, EngineProfile>>,
+) -> Result<Config> {
+    let data: PathBuf = default_tpch_dir(scale);
+    let bars = TableBars::new();
+    let config_path = ensure_tpch(scale, &data, &|p| bars.update(p))?;
+    bars.finish();
+    let mut config = Config::load(&config_path)?;
+    config.source = None;
+    config.file.engines.insert(
+        "ballista".into(),
+        EngineConfig::Ballista(BallistaConfig {
+            url: ballista.to_string(),
+            connect_timeout_ms: None,
+            query_timeout_ms: None,
+        }),
+    );
+    config.file.engines.insert(
+        "spark".into(),
+        EngineConfig::Spark(SparkConfig {
+            url: spark.to_string(),
+            connect_timeout_ms: None,
+            query_timeout_ms: None,
+        }),
+    );
+    for (engine, profile) in profiles.into_iter().flatten() {
+        config.file.routing.engines.insert(
+            engine.clone(),
+            EngineRouting {
+                profile: Some(*profile),
+                manifest: None,
+            },
+        );
+    }
+    Ok(config)
+}
+
 pub async fn run(args: DistributedBenchArgs) -> Result<String> {
     if cfg!(debug_assertions) {
         eprintln!(
@@ -114,33 +160,31 @@ pub async fn run(args: DistributedBenchArgs) -> Result<String> {
         runs: args.runs,
         engines: engines.clone(),
     };
+    // Profiles measured once, on the largest scale's data, and used at every scale: one
+    // model whose crossing can be held against the measured one.
+    let largest = *scales.last().unwrap_or(&1.0);
+    let calibrating =
+        Switchyard::open(bench_config(largest, &cluster.url, spark.url(), None)?).await?;
+    let mut profiles = BTreeMap::new();
+    for engine in &engines {
+        eprintln!("calibrating {engine} at scale {largest}");
+        let calibration = calibrate(&calibrating, engine, 3).await?;
+        profiles.insert(engine.clone(), calibration.profile);
+    }
+    drop(calibrating);
     let mut measured = Vec::new();
     for &scale in &scales {
-        let data: PathBuf = default_tpch_dir(scale);
-        let bars = TableBars::new();
-        let config_path = ensure_tpch(scale, &data, &|p| bars.update(p))?;
-        bars.finish();
-        let mut config = Config::load(&config_path)?;
-        config.source = None;
-        config.file.engines.insert(
-            "ballista".into(),
-            EngineConfig::Ballista(BallistaConfig {
-                url: cluster.url.clone(),
-                connect_timeout_ms: None,
-                query_timeout_ms: None,
-            }),
-        );
-        config.file.engines.insert(
-            "spark".into(),
-            EngineConfig::Spark(SparkConfig {
-                url: spark.url().to_string(),
-                connect_timeout_ms: None,
-                query_timeout_ms: None,
-            }),
-        );
-        let switchyard = Switchyard::open(config).await?;
-        let bytes = data_bytes(&data);
-        let result = measure_distributed(&switchyard, scale, bytes, &options, &|q| {
+        let switchyard = Switchyard::open(bench_config(
+            scale,
+            &cluster.url,
+            spark.url(),
+            Some(&profiles),
+        )?)
+        .await?;
+        let defaults =
+            Switchyard::open(bench_config(scale, &cluster.url, spark.url(), None)?).await?;
+        let bytes = data_bytes(&default_tpch_dir(scale));
+        let result = measure_distributed(&switchyard, &defaults, scale, bytes, &options, &|q| {
             eprintln!("scale {scale}: measuring q{q}")
         })
         .await
@@ -158,6 +202,15 @@ pub async fn run(args: DistributedBenchArgs) -> Result<String> {
         ),
         runs: args.runs,
         engines,
+        profiles: profiles
+            .iter()
+            .map(|(engine, p)| {
+                format!(
+                    "{engine} start-up {:.0} ms, scan {:.0} MB/s, {:.1} ns/row, results {:.0} ns/row",
+                    p.startup_ms, p.scan_mb_per_s, p.row_ns, p.result_row_ns
+                )
+            })
+            .collect(),
     };
     Ok(render_distributed_markdown(&measured, &context))
 }

@@ -9,6 +9,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::physical_plan::common::collect;
 use switchyard_producer::{SqlDialect, ValidatedPlan};
 use switchyard_router::Switchyard;
+use switchyard_router::decision::RouteDecision;
 
 use crate::bench::engines::Timing;
 use crate::bench::stats::median;
@@ -35,8 +36,13 @@ pub struct DistributedQuery {
     pub query: usize,
     /// Per engine (in `DistributedOptions::engines` order): the median, or why it failed.
     pub measured: Vec<Timing>,
-    /// Per engine: the router's estimate in ms (`None` where it would not run there).
+    /// Per engine: the router's estimate in ms with calibrated profiles (`None` where it
+    /// would not run there).
     pub estimated_ms: Vec<Option<f64>>,
+    /// Per engine: the estimate with the default profiles.
+    pub default_estimated_ms: Vec<Option<f64>>,
+    /// The engine the router picks with the default profiles.
+    pub default_chosen: Option<String>,
     /// The engine the router picks.
     pub chosen: Option<String>,
 }
@@ -52,9 +58,12 @@ pub struct DistributedScale {
     pub queries: Vec<DistributedQuery>,
 }
 
-/// Measures every query on every engine at the scale `switchyard`'s catalog holds.
+/// Measures every query on every engine at the scale `switchyard`'s catalog holds;
+/// `switchyard` routes with calibrated profiles, `defaults` (same engines and data) with the
+/// default ones.
 pub async fn measure_distributed(
     switchyard: &Switchyard,
+    defaults: &Switchyard,
     scale: f64,
     bytes: u64,
     options: &DistributedOptions,
@@ -69,16 +78,21 @@ pub async fn measure_distributed(
             .compile_checked(&sql, SqlDialect::Generic)
             .await?;
         let decision = switchyard.explain(&plan, None)?;
-        let estimated_ms = options
-            .engines
-            .iter()
-            .map(|engine| {
-                decision
-                    .candidate(engine)
-                    .and_then(|c| c.cost.as_ref())
-                    .map(|cost| cost.total_ms)
-            })
-            .collect();
+        let default_decision = defaults.explain(&plan, None)?;
+        let estimates = |decision: &RouteDecision| -> Vec<Option<f64>> {
+            options
+                .engines
+                .iter()
+                .map(|engine| {
+                    decision
+                        .candidate(engine)
+                        .and_then(|c| c.cost.as_ref())
+                        .map(|cost| cost.total_ms)
+                })
+                .collect()
+        };
+        let estimated_ms = estimates(&decision);
+        let default_estimated_ms = estimates(&default_decision);
         let sides = options.engines.len();
         let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); sides];
         let mut failures: Vec<Option<String>> = vec![None; sides];
@@ -130,7 +144,9 @@ pub async fn measure_distributed(
             query,
             measured,
             estimated_ms,
+            default_estimated_ms,
             chosen: decision.chosen.clone(),
+            default_chosen: default_decision.chosen.clone(),
         });
     }
     Ok(DistributedScale {
@@ -167,6 +183,8 @@ pub struct DistributedContext {
     pub runs: usize,
     /// The engines, embedded first.
     pub engines: Vec<String>,
+    /// The calibrated profiles, one entry per engine, for the reader.
+    pub profiles: Vec<String>,
 }
 
 /// The total of measured seconds per engine (`None` if any query failed there).
@@ -185,14 +203,21 @@ fn measured_totals(scale: &DistributedScale, engines: usize) -> Vec<Option<f64>>
         .collect()
 }
 
-/// The total of estimated seconds per engine.
-fn estimated_totals(scale: &DistributedScale, engines: usize) -> Vec<Option<f64>> {
+/// The total of estimated seconds per engine (calibrated, or with the default profiles).
+fn estimated_totals(scale: &DistributedScale, engines: usize, defaults: bool) -> Vec<Option<f64>> {
     (0..engines)
         .map(|side| {
             scale
                 .queries
                 .iter()
-                .map(|q| q.estimated_ms[side].map(|ms| ms / 1000.0))
+                .map(|q| {
+                    let estimates = if defaults {
+                        &q.default_estimated_ms
+                    } else {
+                        &q.estimated_ms
+                    };
+                    estimates[side].map(|ms| ms / 1000.0)
+                })
                 .sum()
         })
         .collect()
@@ -223,7 +248,9 @@ pub fn render_distributed_markdown(
         "Made by `{}` on {} ({} cores), {}. {}. Medians of {} timed runs per query and engine \
          after one warm-up whose answers are checked against {}'s; engines visited in a rotated \
          order each run. Times run from submitting the plan to the last Arrow batch in hand. \
-         *est.* is the router's estimate for that engine with the default profiles.\n",
+         *est.* is the router's estimate for that engine with profiles calibrated by \
+         `switchyard calibrate` on the largest scale's data (used at every scale); the totals \
+         also give the estimate with the default profiles.\n\nCalibrated profiles: {}.\n",
         context.command,
         context.when,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
@@ -231,6 +258,7 @@ pub fn render_distributed_markdown(
         context.setup,
         context.runs,
         engines.first().map_or("", String::as_str),
+        context.profiles.join("; "),
     );
     let mut failures = Vec::new();
     for scale in scales {
@@ -280,32 +308,47 @@ pub fn render_distributed_markdown(
             out.push_str(&row);
         }
         let measured = measured_totals(scale, engines.len());
-        let estimated = estimated_totals(scale, engines.len());
-        let totals: Vec<String> = engines
-            .iter()
-            .zip(measured.iter().zip(&estimated))
-            .map(|(engine, (m, e))| {
+        let estimated = estimated_totals(scale, engines.len(), false);
+        let default_estimated = estimated_totals(scale, engines.len(), true);
+        let seconds = |t: &Option<f64>| t.map_or("-".to_string(), |s| format!("{s:.2} s"));
+        let totals: Vec<String> = (0..engines.len())
+            .map(|side| {
                 format!(
-                    "{engine} {} measured, {} estimated",
-                    m.map_or("-".to_string(), |s| format!("{s:.2} s")),
-                    e.map_or("-".to_string(), |s| format!("{s:.2} s"))
+                    "{} {} measured, {} estimated ({} with default profiles)",
+                    engines[side],
+                    seconds(&measured[side]),
+                    seconds(&estimated[side]),
+                    seconds(&default_estimated[side]),
                 )
             })
             .collect();
-        let picks = |name: &str| {
+        let picks = |name: &str, defaults: bool| {
             scale
                 .queries
                 .iter()
-                .filter(|q| q.chosen.as_deref() == Some(name))
+                .filter(|q| {
+                    let chosen = if defaults {
+                        &q.default_chosen
+                    } else {
+                        &q.chosen
+                    };
+                    chosen.as_deref() == Some(name)
+                })
                 .count()
         };
         let picked: Vec<String> = engines
             .iter()
-            .map(|e| format!("{e} {}", picks(e)))
+            .map(|e| {
+                format!(
+                    "{e} {} ({} with default profiles)",
+                    picks(e, false),
+                    picks(e, true)
+                )
+            })
             .collect();
         let _ = writeln!(
             out,
-            "\n**Totals**: {}. **Router picks**: {}.\n",
+            "\n**Totals**: {}. **Router picks** (calibrated): {}.\n",
             totals.join("; "),
             picked.join(", ")
         );
@@ -335,9 +378,9 @@ fn write_crossover(out: &mut String, scales: &[DistributedScale], engines: &[Str
     );
     let _ = writeln!(
         out,
-        "| engine | measured crossing | cost model's crossing |"
+        "| engine | measured crossing | cost model's crossing (calibrated) | with default profiles |"
     );
-    let _ = writeln!(out, "|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|");
     let mb = (first.bytes as f64 / 1e6, last.bytes as f64 / 1e6);
     let describe = |at: Option<f64>| match at {
         Some(mb) => format!(
@@ -351,20 +394,31 @@ fn write_crossover(out: &mut String, scales: &[DistributedScale], engines: &[Str
         measured_totals(first, engines.len()),
         measured_totals(last, engines.len()),
     );
-    let (e0, e1) = (
-        estimated_totals(first, engines.len()),
-        estimated_totals(last, engines.len()),
-    );
+    let model = |defaults: bool| {
+        (
+            estimated_totals(first, engines.len(), defaults),
+            estimated_totals(last, engines.len(), defaults),
+        )
+    };
+    let (calibrated, defaults) = (model(false), model(true));
     for side in 1..engines.len() {
         let measured = match (m0[0], m1[0], m0[side], m1[side]) {
             (Some(a0), Some(a1), Some(b0), Some(b1)) => describe(crossing(mb, (a0, a1), (b0, b1))),
             _ => "- (a query failed)".to_string(),
         };
-        let estimated = match (e0[0], e1[0], e0[side], e1[side]) {
+        let estimated = |(e0, e1): &(Vec<Option<f64>>, Vec<Option<f64>>)| match (
+            e0[0], e1[0], e0[side], e1[side],
+        ) {
             (Some(a0), Some(a1), Some(b0), Some(b1)) => describe(crossing(mb, (a0, a1), (b0, b1))),
             _ => "- (not capable of every query)".to_string(),
         };
-        let _ = writeln!(out, "| {} | {measured} | {estimated} |", engines[side]);
+        let _ = writeln!(
+            out,
+            "| {} | {measured} | {} | {} |",
+            engines[side],
+            estimated(&calibrated),
+            estimated(&defaults)
+        );
     }
 }
 
