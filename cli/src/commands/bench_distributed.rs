@@ -160,14 +160,15 @@ pub async fn run(args: DistributedBenchArgs) -> Result<String> {
         runs: args.runs,
         engines: engines.clone(),
     };
-    // Profiles measured once, on the largest scale's data, and used at every scale: one
-    // model whose crossing can be held against the measured one.
-    let largest = *scales.last().unwrap_or(&1.0);
+    // Profiles measured once and used at every scale: one model whose crossing can be held
+    // against the measured one. On the smallest scale's data: calibration's full-transfer
+    // micro-query over scale 1's lineitem (6 million rows) stops a Spark driver of 2 GB.
+    let smallest = scales[0];
     let calibrating =
-        Switchyard::open(bench_config(largest, &cluster.url, spark.url(), None)?).await?;
+        Switchyard::open(bench_config(smallest, &cluster.url, spark.url(), None)?).await?;
     let mut profiles = BTreeMap::new();
     for engine in &engines {
-        eprintln!("calibrating {engine} at scale {largest}");
+        eprintln!("calibrating {engine} at scale {smallest}");
         let calibration = calibrate(&calibrating, engine, 3).await?;
         profiles.insert(engine.clone(), calibration.profile);
     }

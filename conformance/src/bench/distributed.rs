@@ -249,7 +249,7 @@ pub fn render_distributed_markdown(
          after one warm-up whose answers are checked against {}'s; engines visited in a rotated \
          order each run. Times run from submitting the plan to the last Arrow batch in hand. \
          *est.* is the router's estimate for that engine with profiles calibrated by \
-         `switchyard calibrate` on the largest scale's data (used at every scale); the totals \
+         `switchyard calibrate` on the smallest scale's data (used at every scale; over scale 1's lineitem its full-transfer micro-query stops a 2 GB Spark driver); the totals \
          also give the estimate with the default profiles.\n\nCalibrated profiles: {}.\n",
         context.command,
         context.when,
