@@ -54,6 +54,13 @@ impl From<Status> for ConnectError {
             Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => {
                 Self::Unreachable(format!("{:?}: {message}", status.code()))
             }
+            // A connection that broke mid-call (the server died) surfaces from tonic as an
+            // h2 or transport error rather than as a status Spark sent.
+            _ if message.starts_with("h2 protocol error")
+                || message.contains("transport error") =>
+            {
+                Self::Unreachable(format!("the connection broke: {message}"))
+            }
             _ if is_session_lost(&message) => Self::SessionLost(message),
             // Spark reports analysis and runtime errors as INTERNAL with the error class first.
             _ => Self::Refused(message),
@@ -256,20 +263,27 @@ impl SparkSession {
     }
 
     /// One gRPC round trip that creates nothing on the server: releasing a session that
-    /// does not exist. Any answer from Spark means it is up.
+    /// does not exist, which Spark answers with OK and the session id. Anything else (a
+    /// refused connection, a broken one, another answer) counts as not serving.
     pub async fn ping(&self) -> Result<(), ConnectError> {
+        let session_id = uuid::Uuid::new_v4().to_string();
         let request = ReleaseSessionRequest {
-            session_id: uuid::Uuid::new_v4().to_string(),
+            session_id: session_id.clone(),
             user_context: None,
             client_type: Some(CLIENT_TYPE.to_string()),
             allow_reconnect: false,
         };
         match self.client.clone().release_session(request).await {
-            Ok(_) => Ok(()),
-            Err(status) => match ConnectError::from(status) {
-                ConnectError::Unreachable(message) => Err(ConnectError::Unreachable(message)),
-                _ => Ok(()),
-            },
+            Ok(response) if response.get_ref().session_id == session_id => Ok(()),
+            Ok(response) => Err(ConnectError::Unreachable(format!(
+                "the health probe got an answer for session {:?}, not {session_id:?}",
+                response.get_ref().session_id
+            ))),
+            Err(status) => Err(ConnectError::Unreachable(format!(
+                "{:?}: {}",
+                status.code(),
+                status.message()
+            ))),
         }
     }
 }
@@ -310,6 +324,12 @@ mod tests {
         assert!(matches!(
             ConnectError::from(Status::internal("[TABLE_OR_VIEW_NOT_FOUND] The table ...")),
             ConnectError::Refused(_)
+        ));
+        assert!(matches!(
+            ConnectError::from(Status::unknown(
+                "h2 protocol error: error reading a body from connection"
+            )),
+            ConnectError::Unreachable(_)
         ));
     }
 }
