@@ -1,6 +1,7 @@
 #![allow(missing_docs)] // criterion's macros generate undocumented functions
 //! Decision latency: `Router::route` (features, capabilities, policy, cost, learning) for
 //! each of the 22 TPC-H plans with five engines configured. Target: under 50 µs median.
+//! Also the plan fingerprint, which a plan's first route computes and later ones reuse.
 //! Run with `cargo bench -p switchyard-conformance --bench route_latency`.
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use switchyard_conformance::corpus::tpch_query;
 use switchyard_conformance::ensure_tpch;
 use switchyard_consumer::{DataFusionConfig, DuckDbConfig, EngineConfig, PostgresConfig};
 use switchyard_producer::SqlDialect;
+use switchyard_producer::plan_fingerprint::plan_fingerprint;
 use switchyard_router::{Config, Switchyard};
 
 fn five_engines() -> BTreeMap<String, EngineConfig> {
@@ -74,6 +76,15 @@ fn route_latency(c: &mut Criterion) {
     for (i, plan) in plans.iter().enumerate() {
         group.bench_function(format!("q{}", i + 1), |b| {
             b.iter(|| black_box(switchyard.router().route(black_box(plan))))
+        });
+    }
+    group.finish();
+    // A plan's fingerprint is computed on its first route and kept with it (clones share
+    // it), so the figures above leave it out; this is what a plan's first route adds.
+    let mut group = c.benchmark_group("fingerprint");
+    for (i, plan) in plans.iter().enumerate() {
+        group.bench_function(format!("q{}", i + 1), |b| {
+            b.iter(|| black_box(plan_fingerprint(black_box(plan.plan()))))
         });
     }
     group.finish();

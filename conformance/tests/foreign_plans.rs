@@ -1,7 +1,8 @@
 //! Foreign producers' TPC-H plans (consumer-testing's Isthmus and DuckDB 1.1.3 snapshots),
 //! imported and run on DataFusion, each compared with DataFusion running the SQL they were
 //! made from. The published baseline is Isthmus → DataFusion 0/21 and DuckDB → DataFusion 0/15;
-//! here 20/21 and 4/15 are correct, one of each is a pinned wrong result, the rest are refused.
+//! here 21/21 and 4/15 are correct, one DuckDB plan is a pinned wrong result (the plan's own
+//! bug), the rest are refused.
 //!
 //! Every plan's outcome is pinned: a plan that passes must keep passing, a plan that fails
 //! must fail the way recorded here, so an improvement or a regression both show up.
@@ -13,9 +14,6 @@ use switchyard_conformance::{DifferentialError, foreign_differential, foreign_tp
 /// Plans whose result DataFusion gets wrong, with the difference: a wrong result is never
 /// allowed to pass silently, and one not listed here fails the test.
 const KNOWN_WRONG: &[(&str, &str)] = &[
-    // The plan reads as the SQL does (EXISTS / NOT EXISTS over lineitem with outer references
-    // into a cross join); DataFusion's consumer returns no rows. Not yet explained.
-    ("isthmus/q21", "expected 1 rows, got 0"),
     // The plan itself is wrong: DuckDB 1.1.3 writes `o_comment NOT LIKE '%special%requests%'`
     // as `not_equal(o_comment, '%special%requests%')`, so running it faithfully counts orders
     // the SQL excludes.
@@ -60,10 +58,11 @@ async fn foreign_tpch_plans_on_datafusion() {
         .iter()
         .filter(|l| l.starts_with("isthmus/"))
         .collect();
-    // Every Isthmus plan but the known-wrong one runs correctly.
+    // Every Isthmus plan runs correctly; q21 (EXISTS and NOT EXISTS over lineitem, correlated
+    // with an outer lineitem) needs the subquery's reads kept apart from the outer ones.
     assert_eq!(
         isthmus.len(),
-        20,
+        21,
         "passed: {passed:?}; refused: {refused:?}"
     );
     let duckdb: Vec<&String> = passed.iter().filter(|l| l.starts_with("duckdb/")).collect();

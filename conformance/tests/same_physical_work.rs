@@ -7,10 +7,10 @@ mod common;
 
 use datafusion::physical_plan::{ExecutionPlan, displayable};
 use datafusion::sql::parser::DFParserBuilder;
-use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
 use switchyard_conformance::corpus::tpch_query;
+use switchyard_consumer::substrait_to_logical::substrait_to_logical;
 use switchyard_consumer::{DataFusionConfig, DataFusionEngine};
-use switchyard_producer::SqlDialect;
+use switchyard_producer::{SqlDialect, ValidatedPlan};
 
 /// The plan's operators in pre-order, without projections: scans keep their full text (files,
 /// columns, pruning predicates); joins their type, aggregates their mode.
@@ -70,7 +70,8 @@ async fn every_tpch_query_does_the_same_work_through_substrait() {
             .compile_sql(&sql, SqlDialect::Generic)
             .await
             .expect("compiles");
-        let consumed = from_substrait_plan(&ctx.state(), &plan)
+        let plan = ValidatedPlan::new(plan).expect("valid");
+        let consumed = substrait_to_logical("datafusion", &ctx.state(), &plan)
             .await
             .expect("consumes");
         let via_substrait = ctx

@@ -17,6 +17,7 @@ pub mod registry;
 mod resident_tables;
 pub mod result_file;
 pub mod sql_text;
+mod subquery_scopes;
 pub mod substrait_to_logical;
 pub mod translate;
 

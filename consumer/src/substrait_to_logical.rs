@@ -5,10 +5,12 @@ use std::future::Future;
 use datafusion::error::DataFusionError;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::LogicalPlan;
-use datafusion_substrait::logical_plan::consumer::from_substrait_plan;
+use datafusion_substrait::extensions::Extensions;
+use datafusion_substrait::logical_plan::consumer::from_substrait_plan_with_consumer;
 use switchyard_producer::ValidatedPlan;
 
 use crate::error::EngineError;
+use crate::subquery_scopes::ScopedConsumer;
 
 /// Consumes `plan` against the tables registered in `state`.
 ///
@@ -24,12 +26,20 @@ pub async fn substrait_to_logical(
     let owned = plan.clone();
     let name = engine.to_string();
     contained(engine, async move {
-        from_substrait_plan(&state, owned.plan())
-            .await
-            .map_err(|source| EngineError::Plan {
-                engine: name,
-                source,
-            })
+        let consumed = async {
+            let extensions = Extensions::try_from(&owned.plan().extensions)?;
+            if !extensions.type_variations.is_empty() {
+                return Err(DataFusionError::NotImplemented(
+                    "type variation extensions are not supported".to_string(),
+                ));
+            }
+            let consumer = ScopedConsumer::new(&extensions, &state);
+            from_substrait_plan_with_consumer(&consumer, owned.plan()).await
+        };
+        consumed.await.map_err(|source| EngineError::Plan {
+            engine: name,
+            source,
+        })
     })
     .await
 }

@@ -1,45 +1,39 @@
 //! DataFusion logical plan → Substrait plan, the one path every front-end shares.
 //!
 //! Plans are produced from the *analyzed* logical plan (views inlined, types coerced, so casts
-//! are explicit for every consumer) after only the decorrelation rewrites: correlated
-//! `EXISTS`/`IN` become semi/anti joins and correlated scalar subqueries become joins against
-//! an aggregate. Substrait can carry subqueries with outer references, but datafusion-substrait
-//! 55 cannot produce them, and joins are what every SQL engine downstream runs best anyway.
-//! No other optimizer rule runs: the plan says what the query means, not how one engine
-//! would like to execute it (each engine optimizes for itself).
+//! are explicit for every consumer). Subqueries stay subqueries, correlated ones with outer
+//! references ([`CorrelatingProducer`]): the plan says what the query means, not how one
+//! engine would like to execute it, and each engine decorrelates and optimizes for itself.
+//! The one rewrite is `LATERAL` joins into plain joins, since Substrait expresses outer
+//! references only inside subquery expressions.
 
 use std::sync::{Arc, LazyLock};
 
+use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::optimizer::Optimizer;
 use datafusion::optimizer::decorrelate_lateral_join::DecorrelateLateralJoin;
-use datafusion::optimizer::decorrelate_predicate_subquery::DecorrelatePredicateSubquery;
-use datafusion::optimizer::scalar_subquery_to_join::ScalarSubqueryToJoin;
-use datafusion_substrait::logical_plan::producer::to_substrait_plan;
-use datafusion_substrait::substrait::proto::Plan;
+use datafusion_substrait::logical_plan::producer::SubstraitProducer;
+use datafusion_substrait::substrait::proto::{Plan, PlanRel, RelRoot, plan_rel};
 use datafusion_substrait::substrait::version::version_with_producer;
 
 use crate::error::{ProducerError, Result};
+use crate::outer_references::CorrelatingProducer;
 
 /// The name stamped into `plan.version.producer` of every plan we make.
 pub const PRODUCER_NAME: &str = concat!("switchyard ", env!("CARGO_PKG_VERSION"));
 
-static DECORRELATOR: LazyLock<Optimizer> = LazyLock::new(|| {
-    Optimizer::with_rules(vec![
-        Arc::new(DecorrelatePredicateSubquery::new()),
-        Arc::new(ScalarSubqueryToJoin::new()),
-        Arc::new(DecorrelateLateralJoin::new()),
-    ])
-});
+static LATERAL_DECORRELATOR: LazyLock<Optimizer> =
+    LazyLock::new(|| Optimizer::with_rules(vec![Arc::new(DecorrelateLateralJoin::new())]));
 
-/// Runs the analyzer and the decorrelation rewrites: the plan that gets encoded.
+/// Runs the analyzer and the `LATERAL` rewrite: the plan that gets encoded.
 pub fn prepare_for_substrait(plan: LogicalPlan, state: &SessionState) -> Result<LogicalPlan> {
     let analyzed = state
         .analyzer()
         .execute_and_check(plan, state.config_options(), |_, _| {})
         .map_err(ProducerError::Sql)?;
-    DECORRELATOR
+    LATERAL_DECORRELATOR
         .optimize(analyzed, state, |_, _| {})
         .map_err(ProducerError::Substrait)
 }
@@ -52,7 +46,47 @@ pub fn logical_to_substrait(plan: LogicalPlan, state: &SessionState) -> Result<P
 
 /// Converts a plan that went through [`prepare_for_substrait`] into Substrait.
 pub fn produce_prepared(prepared: &LogicalPlan, state: &SessionState) -> Result<Plan> {
-    let mut substrait = to_substrait_plan(prepared, state).map_err(ProducerError::Substrait)?;
-    substrait.version = Some(version_with_producer(PRODUCER_NAME));
-    Ok(*substrait)
+    let mut producer = CorrelatingProducer::new(state);
+    let root = producer
+        .handle_plan(prepared)
+        .map_err(ProducerError::Substrait)?;
+    let mut names = Vec::new();
+    for field in prepared.schema().fields() {
+        flatten_names(field, false, &mut names);
+    }
+    Ok(Plan {
+        version: Some(version_with_producer(PRODUCER_NAME)),
+        extensions: producer.get_extensions().into(),
+        relations: vec![PlanRel {
+            rel_type: Some(plan_rel::RelType::Root(RelRoot {
+                input: Some(*root),
+                names,
+            })),
+        }],
+        ..Plan::default()
+    })
+}
+
+/// The root's names as Substrait lists them: depth first, struct fields after their column,
+/// list elements and map keys and values unnamed (as datafusion-substrait's producer does).
+fn flatten_names(field: &Field, skip_self: bool, names: &mut Vec<String>) {
+    if !skip_self {
+        names.push(field.name().to_string());
+    }
+    match field.data_type() {
+        DataType::Struct(fields) => fields
+            .iter()
+            .for_each(|field| flatten_names(field, false, names)),
+        DataType::List(element) | DataType::LargeList(element) => {
+            flatten_names(element, true, names)
+        }
+        DataType::Map(entries, _) => {
+            if let DataType::Struct(key_and_value) = entries.data_type() {
+                key_and_value
+                    .iter()
+                    .for_each(|field| flatten_names(field, true, names));
+            }
+        }
+        _ => {}
+    }
 }

@@ -1,12 +1,13 @@
 //! `ValidatedPlan`: a Substrait plan checked once on entry, so nothing downstream sees a bad one.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use datafusion_substrait::substrait::proto::Plan;
 use datafusion_substrait::substrait::proto::extensions::simple_extension_declaration::MappingType;
 
 use crate::error::{ProducerError, Result};
+use crate::plan_fingerprint::plan_fingerprint;
 use crate::plan_io::{PlanFormat, decode_plan};
 use crate::rel_tree::{plan_roots, rel_depth, rel_inputs};
 use datafusion_substrait::substrait::proto::rel::RelType;
@@ -20,6 +21,9 @@ pub const MAX_REL_DEPTH: usize = 500;
 #[derive(Debug, Clone)]
 pub struct ValidatedPlan {
     plan: Arc<Plan>,
+    /// Computed on first use and shared by clones: encoding a plan to hash it costs more
+    /// than the rest of a routing decision.
+    fingerprint: Arc<OnceLock<String>>,
 }
 
 impl ValidatedPlan {
@@ -30,6 +34,7 @@ impl ValidatedPlan {
         check_extensions(&plan)?;
         Ok(Self {
             plan: Arc::new(plan),
+            fingerprint: Arc::default(),
         })
     }
 
@@ -42,6 +47,12 @@ impl ValidatedPlan {
     /// The checked plan.
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The plan's fingerprint ([`plan_fingerprint`]), computed once per plan.
+    pub fn fingerprint(&self) -> &str {
+        self.fingerprint
+            .get_or_init(|| plan_fingerprint(&self.plan))
     }
 
     /// The producer named in `plan.version.producer`, if any.

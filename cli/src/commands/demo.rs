@@ -28,7 +28,7 @@ const DEMO_QUERIES: [(usize, &str); 4] = [
     ),
     (
         4,
-        "order priority check: correlated EXISTS, decorrelated into a semi join",
+        "order priority check: a correlated EXISTS, carried into the plan as a subquery",
     ),
 ];
 

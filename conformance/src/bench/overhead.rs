@@ -35,7 +35,7 @@ pub struct QueryOverhead {
     pub query: usize,
     /// (a) SQL text → DataFusion logical plan.
     pub plan_sql: Duration,
-    /// (a′) logical plan → analyzed and decorrelated logical plan.
+    /// (a′) logical plan → analyzed logical plan (lateral joins decorrelated).
     pub prepare: Duration,
     /// (b) prepared logical plan → Substrait plan → protobuf bytes.
     pub produce_encode: Duration,
@@ -213,7 +213,7 @@ pub fn render_markdown(results: &[QueryOverhead], context: &ReportContext) -> St
     let _ = writeln!(
         out,
         "- (a) plan SQL: SQL text → DataFusion logical plan (parse and plan).\n\
-         - (a′) prepare: DataFusion's analyzer (views inlined, types coerced) and the three decorrelation rewrites (see docs/architecture.md).\n\
+         - (a′) prepare: DataFusion's analyzer (views inlined, types coerced) and the lateral-join rewrite (see docs/architecture.md).\n\
          - (b) produce + encode: prepared logical plan → Substrait plan → protobuf bytes.\n\
          - (c) decode + consume: bytes → validated plan → DataFusion logical plan.\n\
          - (d) execution through Substrait (bytes → results) against the SQL run directly (text → results); ratio = Substrait / SQL.\n\

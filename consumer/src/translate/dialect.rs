@@ -35,6 +35,15 @@ impl SqlTarget {
         }
     }
 
+    /// Whether the engine gets subqueries as subqueries, correlated ones included, rather
+    /// than DataFusion's joins. DuckDB decorrelates them itself and, knowing the outer
+    /// query, aggregates only the groups it needs (TPC-H q17 and q20 ran 3.6× and 1.7× slower
+    /// from DataFusion's joins). PostgreSQL would rerun a correlated subquery per outer row,
+    /// and Spark refuses correlation inside derived tables, so both get joins.
+    pub fn keeps_correlated_subqueries(self) -> bool {
+        matches!(self, Self::DuckDb)
+    }
+
     /// The `Unparser` dialect.
     pub(crate) fn dialect(self) -> Box<dyn Dialect> {
         match self {

@@ -16,7 +16,9 @@ mod truncating_casts;
 use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
+use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
+use datafusion::optimizer::Optimizer;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::unparser::Unparser;
 use switchyard_producer::{Catalog, ValidatedPlan};
@@ -59,7 +61,20 @@ impl std::fmt::Debug for SqlTranslator {
 impl SqlTranslator {
     /// A translator for engine `engine` speaking `target`, with `catalog`'s tables.
     pub fn new(engine: &str, target: SqlTarget, catalog: &Catalog) -> Result<Self, EngineError> {
-        let ctx = SessionContext::new();
+        // DataFusion's rules assume subqueries are gone by the time they run (filter
+        // pushdown and projection pruning do not see columns used only by a correlated
+        // subquery), so an engine that keeps subqueries gets the plan unoptimized and
+        // optimizes it itself.
+        let rules = if target.keeps_correlated_subqueries() {
+            Vec::new()
+        } else {
+            Optimizer::new().rules
+        };
+        let state = SessionStateBuilder::new()
+            .with_default_features()
+            .with_optimizer_rules(rules)
+            .build();
+        let ctx = SessionContext::new_with_state(state);
         catalog
             .register_into(&ctx)
             .map_err(|e| EngineError::Setup {
@@ -94,8 +109,9 @@ impl SqlTranslator {
             dialect: self.target.label().to_string(),
             message,
         };
-        // DataFusion's optimizer first: filters pushed down, cross joins with equalities made
-        // joins, unused columns dropped; the engines plan from there.
+        // DataFusion's optimizer first, unless the engine keeps subqueries: subqueries made
+        // joins, filters pushed down, cross joins with equalities made joins, unused columns
+        // dropped; the engines plan from there.
         let optimized = self
             .ctx
             .state()

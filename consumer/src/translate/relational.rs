@@ -19,8 +19,8 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::expr::{Exists, InSubquery};
 use datafusion::logical_expr::logical_plan::{FetchType, SkipType};
 use datafusion::logical_expr::{
-    Aggregate, Cast, Distinct, Expr, Filter, JoinType, LogicalPlan, Projection, SortExpr, Subquery,
-    TableScan,
+    Aggregate, Cast, Distinct, Expr, Filter, JoinType, Limit, LogicalPlan, Projection, SortExpr,
+    Subquery, TableScan,
 };
 use datafusion::sql::unparser::Unparser;
 
@@ -32,6 +32,9 @@ pub struct RelationalWriter<'a> {
     /// Subquery expressions, replaced by placeholder columns while their surroundings are
     /// unparsed, then spliced in as text.
     subqueries: HashMap<String, String>,
+    /// The scopes enclosing the subquery being written, innermost last: where its correlated
+    /// (outer) references point.
+    outer: Vec<Vec<(String, DFSchema)>>,
 }
 
 /// A relation's columns as seen from an enclosing `SELECT`: which alias, and for a join the
@@ -53,12 +56,14 @@ impl<'a> RelationalWriter<'a> {
             quote,
             next_alias: 0,
             subqueries: HashMap::new(),
+            outer: Vec::new(),
         }
     }
 
     /// The SQL text of `plan`; its columns are `c0`, `c1`... in the plan's schema order.
     pub fn write(&mut self, plan: &LogicalPlan) -> Result<String> {
-        let sql = self.relation(plan)?;
+        let plan = limits_below_projections(plan.clone())?;
+        let sql = self.relation(&plan)?;
         Ok(self.splice_subqueries(sql))
     }
 
@@ -504,15 +509,15 @@ impl<'a> RelationalWriter<'a> {
                         data_type,
                     ))))
                 }
-                Expr::OuterReferenceColumn(_, column) => Err(unsupported(format!(
-                    "a correlated reference to {column} (plans are decorrelated before translation)"
-                ))),
+                Expr::OuterReferenceColumn(_, column) => {
+                    Ok(Transformed::yes(Expr::Column(self.resolve_outer(&column)?)))
+                }
                 Expr::ScalarSubquery(subquery) => {
-                    let sql = self.subquery(&subquery)?;
+                    let sql = self.subquery(&subquery, scope)?;
                     Ok(Transformed::yes(self.placeholder(format!("({sql})"))))
                 }
                 Expr::Exists(Exists { subquery, negated }) => {
-                    let sql = self.subquery(&subquery)?;
+                    let sql = self.subquery(&subquery, scope)?;
                     let not = if negated { "NOT " } else { "" };
                     Ok(Transformed::yes(
                         self.placeholder(format!("{not}EXISTS ({sql})")),
@@ -524,7 +529,7 @@ impl<'a> RelationalWriter<'a> {
                     negated,
                 }) => {
                     let probe = self.unparse(&expr)?;
-                    let sql = self.subquery(&subquery)?;
+                    let sql = self.subquery(&subquery, scope)?;
                     let not = if negated { "NOT " } else { "" };
                     Ok(Transformed::yes(
                         self.placeholder(format!("({probe} {not}IN ({sql}))")),
@@ -536,14 +541,37 @@ impl<'a> RelationalWriter<'a> {
         self.unparse(&rewritten)
     }
 
-    fn subquery(&mut self, subquery: &Subquery) -> Result<String> {
-        if !subquery.outer_ref_columns.is_empty() {
-            return Err(unsupported(
-                "a correlated subquery (plans are decorrelated before translation)",
-            ));
-        }
-        let (from, _) = self.derived(&subquery.subquery)?;
+    /// A subquery written inside `scope`, which its correlated references may name.
+    fn subquery(&mut self, subquery: &Subquery, scope: &Scope<'_>) -> Result<String> {
+        self.outer.push(
+            scope
+                .inputs
+                .iter()
+                .map(|(alias, schema)| (alias.clone(), (*schema).clone()))
+                .collect(),
+        );
+        let written = self.derived(&subquery.subquery);
+        self.outer.pop();
+        let (from, _) = written?;
         Ok(format!("SELECT * FROM {from}"))
+    }
+
+    /// A correlated reference as `alias.cN` of the nearest enclosing scope that has it.
+    /// Aliases are unique in the whole statement, so the name reaches across nesting.
+    fn resolve_outer(&self, column: &Column) -> Result<Column> {
+        self.outer
+            .iter()
+            .rev()
+            .flat_map(|scope| scope.iter())
+            .find_map(|(alias, schema)| {
+                let index = schema.maybe_index_of_column(column)?;
+                Some(Column::new(Some(alias.as_str()), format!("c{index}")))
+            })
+            .ok_or_else(|| {
+                DataFusionError::Plan(format!(
+                    "the correlated column {column} is in no enclosing query"
+                ))
+            })
     }
 
     fn placeholder(&mut self, sql: String) -> Expr {
@@ -661,6 +689,32 @@ impl<'s> Scope<'s> {
             "column {column} is not in the input of the expression that uses it"
         )))
     }
+}
+
+/// `Limit(Projection(Sort))` as `Projection(Limit(Sort))`, the same rows: the projection's
+/// `SELECT` then holds the `ORDER BY` and the `LIMIT` together. DataFusion's planner puts a
+/// sort by a column the query does not return under the projection that drops it, and the
+/// limit above both; written as it stands, the order would sit in a derived table the limit
+/// is taken from, which SQL does not promise to keep.
+fn limits_below_projections(plan: LogicalPlan) -> Result<LogicalPlan> {
+    plan.transform_up_with_subqueries(|node| match node {
+        LogicalPlan::Limit(limit) => match limit.input.as_ref() {
+            LogicalPlan::Projection(projection)
+                if matches!(projection.input.as_ref(), LogicalPlan::Sort(_)) =>
+            {
+                let below = LogicalPlan::Limit(Limit {
+                    skip: limit.skip.clone(),
+                    fetch: limit.fetch.clone(),
+                    input: Arc::clone(&projection.input),
+                });
+                let moved = Projection::try_new(projection.expr.clone(), Arc::new(below))?;
+                Ok(Transformed::yes(LogicalPlan::Projection(moved)))
+            }
+            _ => Ok(Transformed::no(LogicalPlan::Limit(limit))),
+        },
+        other => Ok(Transformed::no(other)),
+    })
+    .map(|t| t.data)
 }
 
 /// Whether `projection` selects exactly its input's columns, in order.

@@ -49,7 +49,9 @@ pub struct PlanFeatures {
 impl PlanFeatures {
     /// Walks a checked plan.
     pub fn of(plan: &ValidatedPlan) -> Self {
-        walk::collect(plan.plan())
+        let mut features = walk::collect(plan.plan());
+        features.fingerprint = plan.fingerprint().to_string();
+        features
     }
 }
 

@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use prost::Message;
 use switchyard_producer::substrait::proto::expression::field_reference::{ReferenceType, RootType};
 use switchyard_producer::substrait::proto::expression::reference_segment;
 use switchyard_producer::substrait::proto::expression::subquery::SubqueryType;
@@ -34,27 +33,7 @@ pub(super) fn collect(plan: &Plan) -> PlanFeatures {
         let (index, _) = walker.rel(root, String::new(), 1);
         walker.features.shape.root = Some(index);
     }
-    walker.features.fingerprint = fingerprint(plan);
     walker.features
-}
-
-/// FNV-1a (64 bits) of the relations, the extension URNs and the function declarations;
-/// not the version, so the same plan from another producer release keeps its fingerprint.
-/// A hash with a fixed definition, since fingerprints are written into configurations.
-fn fingerprint(plan: &Plan) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: Vec<u8>| {
-        for byte in bytes {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    plan.relations.iter().for_each(|r| feed(r.encode_to_vec()));
-    plan.extension_urns
-        .iter()
-        .for_each(|u| feed(u.encode_to_vec()));
-    plan.extensions.iter().for_each(|d| feed(d.encode_to_vec()));
-    format!("{hash:016x}")
 }
 
 struct Walker<'p> {
@@ -511,7 +490,11 @@ impl<'p> Walker<'p> {
                         .functions
                         .get(&f.function_reference)
                         .map(|(_, n)| n.split(':').next().unwrap_or(n));
-                    if name == Some("and") {
+                    if mentions_outer_reference(e) {
+                        // A condition on an enclosing query's column joins the subquery to
+                        // it: engines decorrelate it into a join and scan the whole input,
+                        // so it filters nothing here.
+                    } else if name == Some("and") {
                         pending.extend(f.arguments.iter().filter_map(
                             |a| match a.arg_type.as_ref() {
                                 Some(ArgType::Value(v)) => Some(v),
@@ -760,6 +743,22 @@ impl<'p> Walker<'p> {
             .get(usize::try_from(field.field).ok()?)
             .copied()
             .flatten()
+    }
+}
+
+/// Whether a condition reads a column of an enclosing query (directly, through casts or
+/// function arguments).
+fn mentions_outer_reference(e: &Expression) -> bool {
+    match e.rex_type.as_ref() {
+        Some(RexType::Selection(reference)) => {
+            matches!(reference.root_type, Some(RootType::OuterReference(_)))
+        }
+        Some(RexType::Cast(cast)) => cast.input.as_deref().is_some_and(mentions_outer_reference),
+        Some(RexType::ScalarFunction(f)) => f.arguments.iter().any(|a| match a.arg_type.as_ref() {
+            Some(ArgType::Value(v)) => mentions_outer_reference(v),
+            _ => false,
+        }),
+        _ => false,
     }
 }
 
