@@ -63,13 +63,13 @@ impl SqlTranslator {
     pub fn new(engine: &str, target: SqlTarget, catalog: &Catalog) -> Result<Self, EngineError> {
         // DataFusion's rules assume subqueries are gone by the time they run (filter
         // pushdown and projection pruning do not see columns used only by a correlated
-        // subquery), so an engine that keeps subqueries gets the plan unoptimized and
-        // optimizes it itself.
-        let rules = if target.keeps_correlated_subqueries() {
-            Vec::new()
-        } else {
-            Optimizer::new().rules
-        };
+        // subquery), so an engine that keeps subqueries gets only expression simplification,
+        // which stays inside each expression: constants folded, so `1 - l_discount` is not
+        // `CAST(1 AS DECIMAL(20,0)) - l_discount`, which DuckDB computes in 128 bits.
+        let mut rules = Optimizer::new().rules;
+        if target.keeps_correlated_subqueries() {
+            rules.retain(|rule| rule.name() == "simplify_expressions");
+        }
         let state = SessionStateBuilder::new()
             .with_default_features()
             .with_optimizer_rules(rules)
