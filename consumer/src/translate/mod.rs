@@ -109,9 +109,9 @@ impl SqlTranslator {
             dialect: self.target.label().to_string(),
             message,
         };
-        // DataFusion's optimizer first, unless the engine keeps subqueries: subqueries made
-        // joins, filters pushed down, cross joins with equalities made joins, unused columns
-        // dropped; the engines plan from there.
+        // DataFusion's optimizer first (for engines that keep subqueries, only expression
+        // simplification; see `new`): subqueries made joins, filters pushed down, cross joins
+        // with equalities made joins, unused columns dropped; the engines plan from there.
         let optimized = self
             .ctx
             .state()

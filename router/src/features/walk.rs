@@ -490,17 +490,17 @@ impl<'p> Walker<'p> {
                         .functions
                         .get(&f.function_reference)
                         .map(|(_, n)| n.split(':').next().unwrap_or(n));
-                    if mentions_outer_reference(e) {
-                        // A condition on an enclosing query's column joins the subquery to
-                        // it: engines decorrelate it into a join and scan the whole input,
-                        // so it filters nothing here.
-                    } else if name == Some("and") {
+                    if name == Some("and") {
                         pending.extend(f.arguments.iter().filter_map(
                             |a| match a.arg_type.as_ref() {
                                 Some(ArgType::Value(v)) => Some(v),
                                 _ => None,
                             },
                         ));
+                    } else if mentions_outer_reference(e) {
+                        // A conjunct on an enclosing query's column joins the subquery to
+                        // it: engines decorrelate it into a join and scan the whole input,
+                        // so it filters nothing here.
                     } else {
                         shape.add(name);
                     }
