@@ -1,4 +1,5 @@
-//! Comparing two query results: same columns, same rows, floats within a relative tolerance.
+//! Comparing two query results: same columns, same rows, floats within a relative tolerance,
+//! and a decimal equal to any value that rounds to it at the decimal's scale.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -39,11 +40,14 @@ impl Cell {
         }
     }
 
-    fn matches(&self, other: &Self, tolerance: f64) -> bool {
+    /// Whether two values agree: within `tolerance` relative to the larger, or within
+    /// `rounding` (absolute) when a side is a decimal that rounded the exact value.
+    fn matches(&self, other: &Self, tolerance: f64, rounding: f64) -> bool {
         use Cell::*;
         let close = |a: f64, b: f64| {
             a == b
                 || (a - b).abs() <= tolerance * a.abs().max(b.abs())
+                || (a - b).abs() <= rounding
                 || (a.is_nan() && b.is_nan())
         };
         match (self, other) {
@@ -69,6 +73,8 @@ impl fmt::Display for Cell {
 #[derive(Debug, Clone)]
 pub struct ResultRows {
     columns: Vec<String>,
+    /// Each column's decimal scale, for decimal columns.
+    scales: Vec<Option<i8>>,
     rows: Vec<Vec<Cell>>,
 }
 
@@ -85,6 +91,16 @@ impl ResultRows {
                     .collect()
             })
             .unwrap_or_default();
+        let scales = batches
+            .first()
+            .map(|b| {
+                b.schema()
+                    .fields()
+                    .iter()
+                    .map(|f| decimal_scale(f.data_type()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut rows = Vec::new();
         for batch in batches {
             let normalized: Vec<Vec<Cell>> = batch
@@ -96,7 +112,11 @@ impl ResultRows {
                 rows.push(normalized.iter().map(|col| col[row].clone()).collect());
             }
         }
-        Ok(Self { columns, rows })
+        Ok(Self {
+            columns,
+            scales,
+            rows,
+        })
     }
 
     /// How many rows.
@@ -118,6 +138,27 @@ impl ResultRows {
                 .unwrap_or(Ordering::Equal)
         });
         self
+    }
+}
+
+fn decimal_scale(data_type: &DataType) -> Option<i8> {
+    match data_type {
+        DataType::Decimal32(_, scale)
+        | DataType::Decimal64(_, scale)
+        | DataType::Decimal128(_, scale)
+        | DataType::Decimal256(_, scale) => Some(*scale),
+        _ => None,
+    }
+}
+
+/// Half a unit in the last place of the coarser decimal side, or 0 when neither side is a
+/// decimal. A decimal result is the exact value rounded to its scale, so SQL that divides
+/// decimals (TPC-H q8's `mkt_share`, scale 8) and a plan that divides doubles agree when the
+/// double rounds to the decimal. The extra 1e-9 covers the decimal's own conversion to f64.
+fn rounding_allowance(expected: Option<i8>, actual: Option<i8>) -> f64 {
+    match expected.into_iter().chain(actual).min() {
+        Some(scale) => 0.5 * 10f64.powi(-i32::from(scale)) * (1.0 + 1e-9),
+        None => 0.0,
     }
 }
 
@@ -247,7 +288,11 @@ pub fn compare_results_with(
             ));
         }
         for (column, (w, g)) in want.iter().zip(got).enumerate() {
-            if !w.matches(g, tolerance) {
+            let rounding = rounding_allowance(
+                expected.scales.get(column).copied().flatten(),
+                actual.scales.get(column).copied().flatten(),
+            );
+            if !w.matches(g, tolerance, rounding) {
                 let name = expected.columns.get(column).map_or("?", String::as_str);
                 return Err(format!("row {index}, column {name}: expected {w}, got {g}"));
             }
@@ -338,6 +383,64 @@ mod tests {
         )
         .expect("valid batch");
         assert!(compare_results(&[two_places], &[four_places], true, 1e-9).is_ok());
+    }
+
+    fn one_column(data_type: DataType, column: ArrayRef) -> RecordBatch {
+        RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new("d", data_type, false)])),
+            vec![column],
+        )
+        .expect("valid batch")
+    }
+
+    #[test]
+    fn a_decimal_matches_a_double_that_rounds_to_it_and_nothing_further() {
+        let decimal = |units: i128| {
+            one_column(
+                DataType::Decimal128(38, 8),
+                Arc::new(
+                    Decimal128Array::from(vec![units])
+                        .with_precision_and_scale(38, 8)
+                        .expect("valid"),
+                ),
+            )
+        };
+        let double =
+            |value: f64| one_column(DataType::Float64, Arc::new(Float64Array::from(vec![value])));
+        // TPC-H q8 at scale 0.1: SQL gives decimal(38, 8), DuckDB's plan a double.
+        let sql = decimal(2_864_874);
+        assert!(
+            compare_results(
+                &[sql.clone()],
+                &[double(0.028_648_741_305_617_557)],
+                true,
+                1e-9
+            )
+            .is_ok()
+        );
+        assert!(
+            compare_results(
+                &[double(0.028_648_741_305_617_557)],
+                &[sql.clone()],
+                true,
+                1e-9
+            )
+            .is_ok()
+        );
+        let err = compare_results(&[sql.clone()], &[double(0.028_648_76)], true, 1e-9)
+            .expect_err("rounds to ...876, not ...874");
+        assert!(err.contains("expected 0.02864874"), "{err}");
+        assert!(compare_results(&[sql], &[decimal(2_864_875)], true, 1e-9).is_err());
+        // Two doubles keep the relative tolerance only.
+        assert!(
+            compare_results(
+                &[double(0.028_648_74)],
+                &[double(0.028_648_741_3)],
+                true,
+                1e-9
+            )
+            .is_err()
+        );
     }
 
     #[test]

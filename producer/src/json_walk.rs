@@ -18,6 +18,25 @@ pub fn for_each_object(value: &mut Value, visit: &mut dyn FnMut(&mut JsonObject)
     });
 }
 
+/// Calls `visit` on every JSON object under `value`, children before their parents, for
+/// passes whose rewrite of a relation depends on its inputs already being rewritten.
+pub fn for_each_object_children_first(value: &mut Value, visit: &mut dyn FnMut(&mut JsonObject)) {
+    match value {
+        Value::Object(object) => {
+            for child in object.values_mut() {
+                for_each_object_children_first(child, visit);
+            }
+            visit(object);
+        }
+        Value::Array(items) => {
+            for item in items {
+                for_each_object_children_first(item, visit);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// [`for_each_object`] for visits that can fail: the first error stops the walk.
 pub fn try_for_each_object<E>(
     value: &mut Value,
@@ -44,7 +63,7 @@ pub fn try_for_each_object<E>(
 mod tests {
     use serde_json::json;
 
-    use super::{for_each_object, try_for_each_object};
+    use super::{for_each_object, for_each_object_children_first, try_for_each_object};
 
     #[test]
     fn visits_nested_objects_in_arrays_parents_first() {
@@ -54,6 +73,16 @@ mod tests {
             keys.push(object.keys().cloned().collect::<Vec<_>>().join(","));
         });
         assert_eq!(keys, ["a", "b", "c", "d", ""]);
+    }
+
+    #[test]
+    fn children_first_visits_each_object_after_everything_inside_it() {
+        let mut value = json!({ "a": [{ "b": { "c": 1 } }, 2, { "d": {} }] });
+        let mut keys = Vec::new();
+        for_each_object_children_first(&mut value, &mut |object| {
+            keys.push(object.keys().cloned().collect::<Vec<_>>().join(","));
+        });
+        assert_eq!(keys, ["c", "b", "", "d", "a"]);
     }
 
     #[test]

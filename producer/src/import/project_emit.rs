@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::json_walk::for_each_object;
+use crate::json_walk::for_each_object_children_first;
 
 /// The pass's name in an [`ImportReport`](super::ImportReport).
 pub const NAME: &str = "project_emit";
@@ -27,7 +27,9 @@ pub fn project_emit(plan: &mut Value) -> usize {
         return 0;
     }
     let mut changes = 0;
-    for_each_object(plan, &mut |object| {
+    // Inner projections first: an outer projection's emit starts after its input's width,
+    // which for a projection below it is only known once that projection has its emit.
+    for_each_object_children_first(plan, &mut |object| {
         if let Some(Value::Object(project)) = object.get_mut("project") {
             changes += add_emit(project);
         }
@@ -185,6 +187,32 @@ mod tests {
             json!({ "outputMapping": [1] })
         );
         assert_eq!(project_emit(&mut plan), 0);
+    }
+
+    #[test]
+    fn a_projection_over_a_join_with_a_projection_counts_the_inner_expressions_only() {
+        // DuckDB's TPC-H q3 shape: project(join(read, project(read))).
+        let mut plan = json!({
+            "version": { "producer": "DuckDB" },
+            "relations": [{ "root": { "input": { "project": {
+                "input": { "join": {
+                    "left": read(3),
+                    "right": { "project": { "input": read(4), "expressions": [{}, {}] } },
+                    "type": "JOIN_TYPE_INNER"
+                } },
+                "expressions": [{}, {}, {}]
+            } } } }]
+        });
+        assert_eq!(project_emit(&mut plan), 2);
+        let outer = &plan["relations"][0]["root"]["input"]["project"];
+        assert_eq!(
+            outer["common"]["emit"],
+            json!({ "outputMapping": [5, 6, 7] })
+        );
+        assert_eq!(
+            outer["input"]["join"]["right"]["project"]["common"]["emit"],
+            json!({ "outputMapping": [4, 5] })
+        );
     }
 
     #[test]
