@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use datafusion::arrow::ipc::reader::FileReader;
 use datafusion::arrow::record_batch::RecordBatch;
 use serde_json::json;
+use switchyard_consumer::flattened_for_export;
 use switchyard_producer::{ExportTarget, PlanFormat, SqlDialect, export_plan};
 use switchyard_router::Switchyard;
 
@@ -71,8 +72,12 @@ pub async fn run_exported_tpch(
             .await
             .map_err(|e| format!("q{query}: {e}"))?;
         for target in ExportTarget::ALL {
-            let encoded = export_plan(plan.plan(), target)
-                .and_then(|exported| exported.encode(PlanFormat::Binary));
+            let flattened = flattened_for_export(target, &plan, switchyard.catalog()).await;
+            let encoded = flattened.map_err(|e| e.to_string()).and_then(|plan| {
+                export_plan(plan.plan(), target)
+                    .and_then(|exported| exported.encode(PlanFormat::Binary))
+                    .map_err(|e| e.to_string())
+            });
             let result = match encoded {
                 Ok(bytes) => {
                     let path = work.join(format!("q{query:02}.{target}.bin"));
@@ -81,7 +86,7 @@ pub async fn run_exported_tpch(
                     jobs.push(json!({ "plan": path, "consumer": target.name(), "out": out }));
                     Ok(out)
                 }
-                Err(error) => Err(error.to_string()),
+                Err(error) => Err(error),
             };
             exports.push(Exported {
                 query,

@@ -1,6 +1,7 @@
 //! Switchyard's consumers: the [`Engine`] trait, the engines that run Substrait plans, and
 //! the configured set of them.
 
+mod anti_joins;
 pub mod atomic_file;
 mod conform;
 mod cooperative;
@@ -11,6 +12,7 @@ pub mod engine;
 pub mod engine_config;
 pub mod engines;
 pub mod error;
+pub mod flattened_for_export;
 pub mod manifest;
 mod record_stream;
 pub mod registry;
@@ -34,6 +36,7 @@ pub use engines::duckdb::DuckDbEngine;
 pub use engines::postgres::{PostgresConfig, PostgresEngine};
 pub use engines::spark::{SparkConfig, SparkEngine};
 pub use error::EngineError;
+pub use flattened_for_export::flattened_for_export;
 pub use manifest::{FunctionSupport, Manifest};
 pub use registry::EngineRegistry;
 pub use result_file::{ResultFormat, write_result_file};

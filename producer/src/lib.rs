@@ -37,5 +37,5 @@ pub use outline::outline;
 pub use plan_cache::{CompiledPlan, PlanCache, PlanKey};
 pub use plan_io::{PlanFormat, decode_plan, decode_plan_as, encode_plan};
 pub use producer::Producer;
-pub use to_substrait::PRODUCER_NAME;
+pub use to_substrait::{PRODUCER_NAME, produce_prepared};
 pub use validated::ValidatedPlan;

@@ -11,6 +11,7 @@ pub mod aggregation_phase;
 pub mod extension_uris;
 pub mod fetch_count;
 pub mod legacy_encoding;
+pub mod like_escape;
 
 use std::fmt;
 use std::str::FromStr;
@@ -34,6 +35,15 @@ pub enum ExportTarget {
 impl ExportTarget {
     /// Every target, for help texts and tests.
     pub const ALL: [ExportTarget; 2] = [ExportTarget::Acero, ExportTarget::DuckDb11];
+
+    /// Whether the consumer reads anti joins (`JOIN_TYPE_LEFT_ANTI`): DuckDB 1.1.3's reader
+    /// stops at them with "Unsupported join type".
+    pub fn reads_anti_joins(self) -> bool {
+        match self {
+            ExportTarget::Acero => true,
+            ExportTarget::DuckDb11 => false,
+        }
+    }
 
     /// The name `--for` takes.
     pub fn name(self) -> &'static str {
@@ -105,6 +115,13 @@ pub fn export_plan(plan: &Plan, target: ExportTarget) -> Result<ExportedPlan, Pr
         aggregation_phase::NAME,
         changes,
         "unspecified aggregation phases set to INITIAL_TO_RESULT",
+    );
+    let changes = like_escape::like_escape(&mut json);
+    record(
+        &mut passes,
+        like_escape::NAME,
+        changes,
+        "null escape characters dropped from like",
     );
     let changes = extension_uris::extension_uris(&mut json);
     record(
