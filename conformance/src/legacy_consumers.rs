@@ -3,7 +3,8 @@
 //!
 //! The consumers are Python packages (pyarrow's Acero; DuckDB 1.1.3 with its substrait
 //! extension), installed by `scripts/interop-venv.sh`; `interop/run_legacy_plans.py` runs every
-//! plan in one process and writes each result as an Arrow IPC file, or the consumer's error.
+//! plan (each Acero plan in a child process of its own, since Acero crashes on some) and writes
+//! each result as an Arrow IPC file, or the consumer's error.
 
 use std::path::{Path, PathBuf};
 

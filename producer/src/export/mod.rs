@@ -7,6 +7,7 @@
 //! Each difference is one pass on the plan's JSON form, and [`ExportedPlan::encode`] writes the
 //! fields the old consumers look for (extension URIs) that the modern schema no longer has.
 
+pub mod acero;
 pub mod aggregation_phase;
 pub mod extension_uris;
 pub mod fetch_count;
@@ -94,7 +95,7 @@ impl ExportedPlan {
 }
 
 /// Rewrites `plan` for `target`: fetch counts as constants, aggregation phases spelled out,
-/// extension URIs in place of URNs.
+/// extension URIs in place of URNs, and for Acero the [`acero`] rewrites.
 ///
 /// Fails, naming the relation, where the target cannot express the plan (a `LIMIT` computed by
 /// an expression, which the old `count` field cannot hold).
@@ -130,6 +131,9 @@ pub fn export_plan(plan: &Plan, target: ExportTarget) -> Result<ExportedPlan, Pr
         changes,
         "function declarations given extension URIs",
     );
+    if target == ExportTarget::Acero {
+        acero::acero_passes(&mut json, &mut passes);
+    }
     Ok(ExportedPlan {
         target,
         json,
