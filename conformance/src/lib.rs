@@ -15,6 +15,7 @@ pub mod legacy_consumers;
 pub mod pg_cluster;
 pub mod process_cpu;
 pub mod report;
+pub mod round_trip;
 pub mod spark_server;
 pub mod suites;
 

@@ -6,6 +6,9 @@
 //!   ([`tpch_differential`]); the configuration's catalog must hold the TPC-H tables.
 //! * `foreign-plans`: TPC-H plans made by Isthmus and DuckDB 1.1.3, imported and each compared
 //!   with DataFusion running the SQL they were made from ([`foreign_differential`]).
+//! * `round-trip`: Switchyard's TPC-H plans and the foreign ones, each read by DataFusion and
+//!   written again until a trip returns it unchanged, then the fixed point run on each engine
+//!   against the SQL's answer ([`round_trip`]).
 //!
 //! Every case on every engine ends as one [`CaseRecord`]; a broken case or engine becomes a
 //! record, never an early return, so one bad file cannot hide the rest of the matrix.
@@ -23,6 +26,7 @@ use crate::corpus::{CorpusError, corpus_dir};
 use crate::differential::{DifferentialError, DifferentialPass, tpch_differential};
 use crate::foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 use crate::function_tests::{CaseOutcome, CaseRecord, TestFile, parse_test_file, run_case};
+use crate::round_trip::{RoundTripCase, RoundTripError, round_trip, round_trip_cases};
 
 /// How long one function test case may take on an engine before it counts as an error.
 pub const CASE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -43,11 +47,19 @@ pub enum Suite {
     /// TPC-H plans made by other producers (Isthmus, DuckDB 1.1.3), imported, each checked
     /// against DataFusion running the SQL it was made from.
     ForeignPlans,
+    /// Plans (ours and foreign) taken through DataFusion until they settle, then checked
+    /// against the SQL's answer.
+    RoundTrip,
 }
 
 impl Suite {
     /// Every suite, in the order they run.
-    pub const ALL: [Suite; 3] = [Suite::SubstraitFunctions, Suite::Tpch, Suite::ForeignPlans];
+    pub const ALL: [Suite; 4] = [
+        Suite::SubstraitFunctions,
+        Suite::Tpch,
+        Suite::ForeignPlans,
+        Suite::RoundTrip,
+    ];
 
     /// The suite's name on the command line and in reports.
     pub fn name(self) -> &'static str {
@@ -55,6 +67,7 @@ impl Suite {
             Suite::SubstraitFunctions => "substrait-functions",
             Suite::Tpch => "tpch",
             Suite::ForeignPlans => "foreign-plans",
+            Suite::RoundTrip => "round-trip",
         }
     }
 }
@@ -150,6 +163,13 @@ pub async fn run_suites(
                 let plans = foreign_tpch_plans()?;
                 for engine in &engines {
                     records.extend(run_foreign(switchyard, engine.name(), &plans, progress).await);
+                }
+            }
+            Suite::RoundTrip => {
+                let cases = round_trip_cases(switchyard, &foreign_tpch_plans()?).await;
+                for engine in &engines {
+                    records
+                        .extend(run_round_trips(switchyard, engine.name(), &cases, progress).await);
                 }
             }
         }
@@ -381,6 +401,59 @@ async fn run_foreign(
             file: label,
             line: 0,
             function: plan.producer.to_string(),
+            group: None,
+            engine: engine.to_string(),
+            outcome,
+        });
+    }
+    report(records.len(), "");
+    records
+}
+
+/// Takes each plan of `cases` through DataFusion until it settles and runs the fixed point
+/// on the engine named `engine`.
+async fn run_round_trips(
+    switchyard: &Switchyard,
+    engine: &str,
+    cases: &[RoundTripCase],
+    progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
+) -> Vec<CaseRecord> {
+    let report = |done: usize, label: &str| {
+        progress(SuiteProgress {
+            suite: Suite::RoundTrip,
+            engine,
+            done,
+            total: cases.len(),
+            label,
+        })
+    };
+    let mut records = Vec::with_capacity(cases.len());
+    for case in cases {
+        report(records.len(), &case.label);
+        let run = round_trip(switchyard, engine, case);
+        let outcome = match tokio::time::timeout(FOREIGN_PLAN_TIMEOUT, run).await {
+            Ok(Ok(_)) => CaseOutcome::Pass,
+            Ok(Err(
+                error @ (RoundTripError::Unsettled { .. }
+                | RoundTripError::Answer {
+                    source: DifferentialError::Mismatch(_),
+                    ..
+                }),
+            )) => CaseOutcome::Fail {
+                difference: error.to_string(),
+            },
+            Ok(Err(error)) => CaseOutcome::Error {
+                message: error.to_string(),
+            },
+            Err(_) => CaseOutcome::Error {
+                message: format!("timed out after {} s", FOREIGN_PLAN_TIMEOUT.as_secs()),
+            },
+        };
+        records.push(CaseRecord {
+            suite: Suite::RoundTrip.to_string(),
+            file: case.label.clone(),
+            line: 0,
+            function: case.producer.clone(),
             group: None,
             engine: engine.to_string(),
             outcome,

@@ -8,6 +8,7 @@
 pub mod canonical_sql;
 pub mod catalog;
 pub mod dataframe;
+pub mod declaration_order;
 pub mod dialect;
 pub mod error;
 pub mod export;

@@ -15,9 +15,11 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::optimizer::Optimizer;
 use datafusion::optimizer::decorrelate_lateral_join::DecorrelateLateralJoin;
 use datafusion_substrait::logical_plan::producer::SubstraitProducer;
+use datafusion_substrait::substrait::proto::extensions::SimpleExtensionDeclaration;
 use datafusion_substrait::substrait::proto::{Plan, PlanRel, RelRoot, plan_rel};
 use datafusion_substrait::substrait::version::version_with_producer;
 
+use crate::declaration_order::sort_declarations;
 use crate::error::{ProducerError, Result};
 use crate::outer_references::CorrelatingProducer;
 
@@ -54,9 +56,11 @@ pub fn produce_prepared(prepared: &LogicalPlan, state: &SessionState) -> Result<
     for field in prepared.schema().fields() {
         flatten_names(field, false, &mut names);
     }
+    let mut extensions: Vec<SimpleExtensionDeclaration> = producer.get_extensions().into();
+    sort_declarations(&mut extensions);
     Ok(Plan {
         version: Some(version_with_producer(PRODUCER_NAME)),
-        extensions: producer.get_extensions().into(),
+        extensions,
         relations: vec![PlanRel {
             rel_type: Some(plan_rel::RelType::Root(RelRoot {
                 input: Some(*root),

@@ -128,3 +128,34 @@ async fn the_plan_cache_serves_the_same_query_in_another_layout() {
     assert!(!std::sync::Arc::ptr_eq(&first, &other_dialect));
     assert_eq!(producer.plan_cache().len(), 3);
 }
+
+#[tokio::test]
+async fn the_same_query_compiles_to_the_same_bytes_every_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("t.csv"), "id,v,w\n1,10,x\n").expect("write");
+    let tables = BTreeMap::from([("t".to_string(), csv("t.csv", None, None))]);
+    // Many functions, so a random declaration order would almost surely show.
+    let sql = "select sum(v), min(id), max(w), count(*), avg(v) from t \
+               where id > 0 and v < 100 and w like 'x%' or id = 2 group by w";
+    let mut encodings = Vec::new();
+    for _ in 0..8 {
+        let producer = Producer::new(
+            Catalog::open(&tables, dir.path()).await.expect("opens"),
+            "v1",
+        )
+        .expect("producer");
+        let plan = producer
+            .compile_checked(sql, SqlDialect::Generic)
+            .await
+            .expect("compiles");
+        encodings.push((
+            encode_plan(plan.plan(), PlanFormat::Binary).expect("encode"),
+            plan.fingerprint().to_string(),
+        ));
+    }
+    assert!(
+        encodings.windows(2).all(|pair| pair[0] == pair[1]),
+        "{:?}",
+        encodings.iter().map(|(_, f)| f).collect::<Vec<_>>()
+    );
+}
