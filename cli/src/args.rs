@@ -317,13 +317,19 @@ pub struct ConformanceArgs {
     /// Only these engines (comma separated; default: all configured).
     #[arg(long, value_delimiter = ',')]
     pub engines: Vec<String>,
-    /// Only these suites: substrait-functions, tpch (repeat or comma separate; default: all).
+    /// Only these suites: substrait-functions, tpch, foreign-plans, round-trip (repeat or
+    /// comma separate; default: all).
     /// The tpch suite needs the TPC-H tables in the configuration.
     #[arg(long = "suite", value_delimiter = ',', value_parser = parse_suite)]
     pub suites: Vec<Suite>,
     /// The folder to write results.json, matrix.md and index.html into.
     #[arg(long, default_value = "conformance-report")]
     pub report: PathBuf,
+    /// Also write each engine's capability manifest, measured from this run, into this
+    /// folder (`<engine>.yaml`): what its passing cases' plans use, and its failed TPC-H
+    /// queries.
+    #[arg(long)]
+    pub write_manifests: Option<PathBuf>,
 }
 
 /// Benchmarks.

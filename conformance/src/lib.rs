@@ -12,6 +12,7 @@ pub mod faults;
 pub mod foreign_plans;
 pub mod function_tests;
 pub mod legacy_consumers;
+pub mod measured_manifests;
 pub mod pg_cluster;
 pub mod process_cpu;
 pub mod report;

@@ -19,13 +19,17 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use switchyard_consumer::EngineRef;
+use switchyard_producer::{SqlDialect, ValidatedPlan, import_plan_bytes};
 use switchyard_router::Switchyard;
 use thiserror::Error;
 
+use crate::corpus::tpch_query;
 use crate::corpus::{CorpusError, corpus_dir};
 use crate::differential::{DifferentialError, DifferentialPass, tpch_differential};
 use crate::foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
-use crate::function_tests::{CaseOutcome, CaseRecord, TestFile, parse_test_file, run_case};
+use crate::function_tests::{
+    CaseOutcome, CaseRecord, Exercised, TestFile, case_plan, parse_test_file, run_case,
+};
 use crate::round_trip::{RoundTripCase, RoundTripError, round_trip, round_trip_cases};
 
 /// How long one function test case may take on an engine before it counts as an error.
@@ -296,6 +300,7 @@ async fn run_case_files(
                     outcome: CaseOutcome::Error {
                         message: message.clone(),
                     },
+                    exercised: None,
                 });
             }
             Ok(test_file) => {
@@ -308,12 +313,12 @@ async fn run_case_files(
                             message: format!("timed out after {} s", CASE_TIMEOUT.as_secs()),
                         },
                     };
-                    records.push(CaseRecord::for_case(
-                        &file.name,
-                        case,
-                        engine.name(),
-                        outcome,
-                    ));
+                    let mut record = CaseRecord::for_case(&file.name, case, engine.name(), outcome);
+                    record.exercised = case_plan(case, &test_file.include)
+                        .ok()
+                        .and_then(|plan| ValidatedPlan::new(plan).ok())
+                        .map(|plan| Exercised::of(&plan));
+                    records.push(record);
                 }
             }
         }
@@ -342,6 +347,16 @@ async fn run_tpch(
         let query = format!("q{number}");
         report(records.len(), &query);
         let outcome = differential_outcome(tpch_differential(switchyard, engine, number).await);
+        // Compiled again for its features: the producer's plan cache makes that a lookup.
+        let exercised = match tpch_query(number) {
+            Ok(sql) => switchyard
+                .producer()
+                .compile_checked(&sql, SqlDialect::Generic)
+                .await
+                .ok()
+                .map(|plan| Exercised::of(&plan)),
+            Err(_) => None,
+        };
         records.push(CaseRecord {
             suite: Suite::Tpch.to_string(),
             file: format!("tpch/{query}"),
@@ -350,6 +365,7 @@ async fn run_tpch(
             group: None,
             engine: engine.to_string(),
             outcome,
+            exercised,
         });
     }
     report(records.len(), "");
@@ -404,6 +420,7 @@ async fn run_foreign(
             group: None,
             engine: engine.to_string(),
             outcome,
+            exercised: imported_plan(switchyard, plan).map(|plan| Exercised::of(&plan)),
         });
     }
     report(records.len(), "");
@@ -457,10 +474,18 @@ async fn run_round_trips(
             group: None,
             engine: engine.to_string(),
             outcome,
+            exercised: case.plan.as_ref().ok().map(Exercised::of),
         });
     }
     report(records.len(), "");
     records
+}
+
+/// A foreign plan imported, for its features; `None` when it cannot be.
+fn imported_plan(switchyard: &Switchyard, plan: &ForeignPlan) -> Option<ValidatedPlan> {
+    let bytes = std::fs::read(&plan.plan).ok()?;
+    let (imported, _) = import_plan_bytes(&bytes, switchyard.catalog()).ok()?;
+    ValidatedPlan::new(imported).ok()
 }
 
 #[cfg(test)]

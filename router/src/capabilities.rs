@@ -112,14 +112,7 @@ impl Capabilities {
         };
         let mut functions: HashMap<FunctionKind, HashMap<String, Vec<FunctionImpls>>> =
             HashMap::new();
-        for (kind, list) in [
-            (FunctionKind::Scalar, &manifest.supported_scalar_functions),
-            (
-                FunctionKind::Aggregate,
-                &manifest.supported_aggregate_functions,
-            ),
-            (FunctionKind::Window, &manifest.supported_window_functions),
-        ] {
+        for (kind, list) in function_lists(manifest) {
             for entry in list {
                 let impls = function_impls(manifest, kind, entry)?;
                 functions
@@ -226,11 +219,23 @@ impl Capabilities {
     }
 }
 
+/// A manifest's three function lists, each with its kind.
+pub(crate) fn function_lists(manifest: &Manifest) -> [(FunctionKind, &[FunctionSupport]); 3] {
+    [
+        (FunctionKind::Scalar, &manifest.supported_scalar_functions),
+        (
+            FunctionKind::Aggregate,
+            &manifest.supported_aggregate_functions,
+        ),
+        (FunctionKind::Window, &manifest.supported_window_functions),
+    ]
+}
+
 /// Whether an implementation's tokens accept the arguments. A single token accepts any
 /// number of arguments of that kind (variadic `and`, `or`, `concat`); `any`, `any1`, ...
 /// accept anything; arguments whose type the walk could not derive are not held against
 /// an engine.
-fn signature_matches(tokens: &[String], arguments: &[ArgumentKind]) -> bool {
+pub(crate) fn signature_matches(tokens: &[String], arguments: &[ArgumentKind]) -> bool {
     let token_accepts = |token: &str, argument: &ArgumentKind| match argument {
         ArgumentKind::Unknown => true,
         ArgumentKind::Enum => matches!(token, "req" | "opt") || token.starts_with("any"),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod features;
 pub mod health;
 pub mod learning;
+pub mod measured_manifest;
 pub mod policy;
 pub mod profile;
 pub mod router;

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use switchyard_conformance::measured_manifests::{measured_manifests, write_manifests};
 use switchyard_conformance::report::Summary;
 use switchyard_conformance::{Suite, SuiteProgress, run_suites, write_report};
 use switchyard_router::Switchyard;
@@ -36,6 +37,17 @@ pub async fn run(switchyard: &Switchyard, args: ConformanceArgs) -> Result<()> {
     };
     write_report(&args.report, &records, &engines)
         .with_context(|| format!("cannot write the report into {}", args.report.display()))?;
+    if let Some(dir) = &args.write_manifests {
+        let manifests = measured_manifests(switchyard, &records, &engines)
+            .map_err(anyhow::Error::msg)
+            .context("measuring the manifests")?;
+        for path in write_manifests(dir, &manifests, &records, &suites)
+            .map_err(anyhow::Error::msg)
+            .context("writing the manifests")?
+        {
+            eprintln!("manifest: {}", path.display());
+        }
+    }
 
     let summary = Summary::new(&records, &engines);
     let mut table = Table::new();

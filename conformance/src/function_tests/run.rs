@@ -6,9 +6,12 @@
 
 use datafusion::physical_plan::common::collect;
 use serde::Serialize;
+use std::sync::Arc;
 use switchyard_consumer::EngineRef;
 use switchyard_consumer::error::EngineError;
+
 use switchyard_producer::ValidatedPlan;
+use switchyard_router::PlanFeatures;
 
 use super::expect::{check_result, describe_result};
 use super::{Expected, PlanError, TestCase, TestFile, case_plan};
@@ -73,7 +76,30 @@ pub struct CaseRecord {
     /// How it went.
     #[serde(flatten)]
     pub outcome: CaseOutcome,
+    /// What the case's plan uses, for manifests from measurement; `None` when no plan
+    /// could be made. Not written to `results.json`.
+    #[serde(skip)]
+    pub exercised: Option<Exercised>,
 }
+
+/// The features of the plan a case ran. Equal when the plans' fingerprints are.
+#[derive(Debug, Clone)]
+pub struct Exercised(pub Arc<PlanFeatures>);
+
+impl Exercised {
+    /// The features of `plan`.
+    pub fn of(plan: &ValidatedPlan) -> Self {
+        Self(Arc::new(PlanFeatures::of(plan)))
+    }
+}
+
+impl PartialEq for Exercised {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.fingerprint == other.0.fingerprint
+    }
+}
+
+impl Eq for Exercised {}
 
 /// Runs `case` on `engine`, where `include` is its file's `SUBSTRAIT_INCLUDE` list.
 ///
@@ -145,6 +171,7 @@ impl CaseRecord {
             group: case.group.as_ref().map(|group| group.name.clone()),
             engine: engine.to_string(),
             outcome,
+            exercised: None,
         }
     }
 }

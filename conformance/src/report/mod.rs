@@ -60,6 +60,7 @@ pub(crate) mod tests {
             group: None,
             engine: engine.to_string(),
             outcome,
+            exercised: None,
         }
     }
 

@@ -80,7 +80,7 @@ pub struct ExpressionUse {
 }
 
 /// Scalar, aggregate or window: the three lists of the dialect format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FunctionKind {
     /// `supported_scalar_functions`.

@@ -63,11 +63,22 @@ fn applies(join: &Value, names: &BTreeMap<u64, String>) -> bool {
         return false;
     };
     // Subqueries have references of their own, which the rewrite must not shift.
-    let plain = !condition.to_string().contains("\"subquery\"");
+    let plain = !contains_subquery(condition);
     inner
         && plain
         && !has_key_equality(join, names)
         && join.get("right").is_some_and(at_most_one_row)
+}
+
+/// Whether an expression holds a subquery anywhere inside it.
+fn contains_subquery(expression: &Value) -> bool {
+    match expression {
+        Value::Object(object) => {
+            object.contains_key("subquery") || object.values().any(contains_subquery)
+        }
+        Value::Array(items) => items.iter().any(contains_subquery),
+        _ => false,
+    }
 }
 
 /// Whether `rel` yields at most one row: an aggregate without grouping keys, under

@@ -1,0 +1,93 @@
+//! `--write-manifests`: each engine's capability manifest from a conformance run.
+//!
+//! An engine's manifest lists what the plans of its passing cases use (relations, expression
+//! kinds, types, function signatures; `switchyard_router::measured_manifest`) and, as known
+//! gaps, the TPC-H queries that failed with their errors. Its name and how plans reach the
+//! engine come from the built-in manifest of the engine's kind.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use switchyard_consumer::Manifest;
+use switchyard_consumer::manifest::UnsupportedQuery;
+use switchyard_router::measured_manifest::measured_manifest;
+use switchyard_router::{PlanFeatures, Switchyard};
+
+use crate::function_tests::{CaseOutcome, CaseRecord};
+use crate::suites::Suite;
+
+/// The features of every passing case's plan on `engine`.
+pub fn passing_features<'a>(records: &'a [CaseRecord], engine: &str) -> Vec<&'a PlanFeatures> {
+    records
+        .iter()
+        .filter(|record| record.engine == engine && record.outcome == CaseOutcome::Pass)
+        .filter_map(|record| record.exercised.as_ref())
+        .map(|exercised| exercised.0.as_ref())
+        .collect()
+}
+
+/// The TPC-H queries that did not pass on `engine`, each with the start of its error.
+fn failed_tpch_queries(records: &[CaseRecord], engine: &str) -> Vec<UnsupportedQuery> {
+    let tpch = Suite::Tpch.to_string();
+    records
+        .iter()
+        .filter(|record| record.engine == engine && record.suite == tpch)
+        .filter_map(|record| {
+            let error = match &record.outcome {
+                CaseOutcome::Pass => return None,
+                CaseOutcome::Fail { difference } => format!("wrong result: {difference}"),
+                CaseOutcome::Unsupported { reason } => reason.clone(),
+                CaseOutcome::Error { message } => message.clone(),
+            };
+            Some(UnsupportedQuery {
+                suite: tpch.clone(),
+                query: record.function.trim_start_matches('q').to_string(),
+                error: error.chars().take(160).collect(),
+            })
+        })
+        .collect()
+}
+
+/// One measured manifest per engine in `engines`.
+pub fn measured_manifests(
+    switchyard: &Switchyard,
+    records: &[CaseRecord],
+    engines: &[String],
+) -> Result<BTreeMap<String, Manifest>, String> {
+    let mut manifests = BTreeMap::new();
+    for name in engines {
+        let engine = switchyard
+            .engine_for(Some(name.as_str()))
+            .map_err(|e| e.to_string())?;
+        let base = Manifest::builtin(engine.kind())?;
+        let passing = passing_features(records, name);
+        let manifest = measured_manifest(&base, &passing, failed_tpch_queries(records, name));
+        manifests.insert(name.clone(), manifest);
+    }
+    Ok(manifests)
+}
+
+/// Writes each manifest to `dir/<engine>.yaml`, headed by a comment saying how it was made.
+pub fn write_manifests(
+    dir: &Path,
+    manifests: &BTreeMap<String, Manifest>,
+    records: &[CaseRecord],
+    suites: &[Suite],
+) -> Result<Vec<std::path::PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let suite_names: Vec<&str> = suites.iter().map(|suite| suite.name()).collect();
+    let mut written = Vec::new();
+    for (engine, manifest) in manifests {
+        let passing = passing_features(records, engine).len();
+        let yaml = serde_yaml::to_string(manifest).map_err(|e| format!("{engine}: {e}"))?;
+        let text = format!(
+            "# Measured by `switchyard conformance --write-manifests` on engine {engine}:\n\
+             # what the plans of its {passing} passing cases use (suites: {}), nothing else.\n{yaml}",
+            suite_names.join(", ")
+        );
+        let path = dir.join(format!("{engine}.yaml"));
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
