@@ -47,6 +47,18 @@ pub fn tpch_queries_dir() -> Result<PathBuf, CorpusError> {
     Ok(corpus_dir()?.join("tpc-sql/datafusion-benchmarks/tpch/queries"))
 }
 
+/// The folder of the 99 TPC-DS queries (DataFusion's benchmark SQL).
+pub fn tpcds_queries_dir() -> Result<PathBuf, CorpusError> {
+    Ok(corpus_dir()?.join("tpc-sql/datafusion-benchmarks/tpcds/queries"))
+}
+
+/// The SQL text of TPC-DS query `number` (1 to 99).
+pub fn tpcds_query(number: usize) -> Result<String, CorpusError> {
+    let path = tpcds_queries_dir()?.join(format!("q{number}.sql"));
+    std::fs::read_to_string(&path)
+        .map_err(|e| CorpusError(format!("cannot read {}: {e}", path.display())))
+}
+
 /// The SQL text of TPC-H query `number` (1 to 22).
 pub fn tpch_query(number: usize) -> Result<String, CorpusError> {
     let path = tpch_queries_dir()?.join(format!("q{number}.sql"));

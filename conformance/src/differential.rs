@@ -9,7 +9,7 @@ use switchyard_router::Switchyard;
 use thiserror::Error;
 
 use crate::compare::{ColumnNames, DEFAULT_RELATIVE_TOLERANCE, compare_results_with};
-use crate::corpus::tpch_query;
+use crate::corpus::{tpcds_query, tpch_query};
 use crate::direct::{direct_session, run_sql_directly};
 
 /// Why a differential run did not pass.
@@ -43,14 +43,34 @@ pub async fn tpch_differential(
     engine: &str,
     number: usize,
 ) -> Result<DifferentialPass, DifferentialError> {
+    let sql = tpch_query(number).map_err(|e| DifferentialError::Setup(e.to_string()))?;
+    sql_differential(switchyard, engine, &sql).await
+}
+
+/// [`tpch_differential`] for TPC-DS query `number` (1 to 99).
+pub async fn tpcds_differential(
+    switchyard: &Switchyard,
+    engine: &str,
+    number: usize,
+) -> Result<DifferentialPass, DifferentialError> {
+    let sql = tpcds_query(number).map_err(|e| DifferentialError::Setup(e.to_string()))?;
+    sql_differential(switchyard, engine, &sql).await
+}
+
+/// Compiles `sql` to Substrait, runs it on `engine` and compares the rows with DataFusion
+/// running the same SQL directly.
+pub async fn sql_differential(
+    switchyard: &Switchyard,
+    engine: &str,
+    sql: &str,
+) -> Result<DifferentialPass, DifferentialError> {
     let setup = |e: &dyn std::fmt::Display| DifferentialError::Setup(e.to_string());
-    let sql = tpch_query(number).map_err(|e| setup(&e))?;
     let plan = switchyard
         .producer()
-        .compile_checked(&sql, SqlDialect::Generic)
+        .compile_checked(sql, SqlDialect::Generic)
         .await
         .map_err(|e| setup(&e))?;
-    plan_differential(switchyard, engine, &plan, &sql, ColumnNames::Exact).await
+    plan_differential(switchyard, engine, &plan, sql, ColumnNames::Exact).await
 }
 
 /// Runs `plan` on `engine` and compares the rows with DataFusion running `sql` (the query the

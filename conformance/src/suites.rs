@@ -4,6 +4,8 @@
 //!   (`<corpus>/substrait-tests/tests/cases/**/*.test`), run as a one-row plan on each engine.
 //! * `tpch`: the 22 TPC-H queries, each compared with DataFusion running the SQL directly
 //!   ([`tpch_differential`]); the configuration's catalog must hold the TPC-H tables.
+//! * `tpcds`: the 99 TPC-DS queries, the same way ([`tpcds_differential`]); the catalog must
+//!   hold the TPC-DS tables (`scripts/tpcds-data.sh` generates them).
 //! * `foreign-plans`: TPC-H plans made by Isthmus and DuckDB 1.1.3, imported and each compared
 //!   with DataFusion running the SQL they were made from ([`foreign_differential`]).
 //! * `round-trip`: Switchyard's TPC-H plans and the foreign ones, each read by DataFusion and
@@ -23,9 +25,11 @@ use switchyard_producer::{SqlDialect, ValidatedPlan, import_plan_bytes};
 use switchyard_router::Switchyard;
 use thiserror::Error;
 
-use crate::corpus::tpch_query;
 use crate::corpus::{CorpusError, corpus_dir};
-use crate::differential::{DifferentialError, DifferentialPass, tpch_differential};
+use crate::corpus::{tpcds_query, tpch_query};
+use crate::differential::{
+    DifferentialError, DifferentialPass, tpcds_differential, tpch_differential,
+};
 use crate::foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 use crate::function_tests::{
     CaseOutcome, CaseRecord, Exercised, TestFile, case_plan, parse_test_file, run_case,
@@ -35,8 +39,9 @@ use crate::round_trip::{RoundTripCase, RoundTripError, round_trip, round_trip_ca
 /// How long one function test case may take on an engine before it counts as an error.
 pub const CASE_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long one foreign plan may take on an engine before it counts as an error.
-pub const FOREIGN_PLAN_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long one foreign, TPC-DS or round-trip plan may take on an engine before it counts
+/// as an error.
+pub const PLAN_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The number of TPC-H queries the `tpch` suite runs (1 to this).
 pub const TPCH_QUERY_COUNT: usize = 22;
@@ -48,6 +53,8 @@ pub enum Suite {
     SubstraitFunctions,
     /// The 22 TPC-H queries, checked against DataFusion running the SQL directly.
     Tpch,
+    /// The 99 TPC-DS queries, checked against DataFusion running the SQL directly.
+    Tpcds,
     /// TPC-H plans made by other producers (Isthmus, DuckDB 1.1.3), imported, each checked
     /// against DataFusion running the SQL it was made from.
     ForeignPlans,
@@ -58,9 +65,10 @@ pub enum Suite {
 
 impl Suite {
     /// Every suite, in the order they run.
-    pub const ALL: [Suite; 4] = [
+    pub const ALL: [Suite; 5] = [
         Suite::SubstraitFunctions,
         Suite::Tpch,
+        Suite::Tpcds,
         Suite::ForeignPlans,
         Suite::RoundTrip,
     ];
@@ -70,6 +78,7 @@ impl Suite {
         match self {
             Suite::SubstraitFunctions => "substrait-functions",
             Suite::Tpch => "tpch",
+            Suite::Tpcds => "tpcds",
             Suite::ForeignPlans => "foreign-plans",
             Suite::RoundTrip => "round-trip",
         }
@@ -158,9 +167,9 @@ pub async fn run_suites(
                     records.extend(run_case_files(engine, &files, progress).await);
                 }
             }
-            Suite::Tpch => {
+            Suite::Tpch | Suite::Tpcds => {
                 for engine in &engines {
-                    records.extend(run_tpch(switchyard, engine.name(), progress).await);
+                    records.extend(run_queries(switchyard, engine.name(), suite, progress).await);
                 }
             }
             Suite::ForeignPlans => {
@@ -327,39 +336,63 @@ async fn run_case_files(
     records
 }
 
-/// Runs the TPC-H queries on the engine named `engine`.
-async fn run_tpch(
+/// The number of TPC-DS queries the `tpcds` suite runs (1 to this).
+pub const TPCDS_QUERY_COUNT: usize = 99;
+
+/// Runs the queries of `suite` (`tpch` or `tpcds`) on the engine named `engine`.
+async fn run_queries(
     switchyard: &Switchyard,
     engine: &str,
+    suite: Suite,
     progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
 ) -> Vec<CaseRecord> {
+    let count = match suite {
+        Suite::Tpcds => TPCDS_QUERY_COUNT,
+        _ => TPCH_QUERY_COUNT,
+    };
     let report = |done: usize, label: &str| {
         progress(SuiteProgress {
-            suite: Suite::Tpch,
+            suite,
             engine,
             done,
-            total: TPCH_QUERY_COUNT,
+            total: count,
             label,
         })
     };
-    let mut records = Vec::with_capacity(TPCH_QUERY_COUNT);
-    for number in 1..=TPCH_QUERY_COUNT {
+    let mut records = Vec::with_capacity(count);
+    for number in 1..=count {
         let query = format!("q{number}");
         report(records.len(), &query);
-        let outcome = differential_outcome(tpch_differential(switchyard, engine, number).await);
+        let (run, sql) = match suite {
+            Suite::Tpcds => (
+                tokio::time::timeout(PLAN_TIMEOUT, tpcds_differential(switchyard, engine, number))
+                    .await,
+                tpcds_query(number).ok(),
+            ),
+            _ => (
+                Ok(tpch_differential(switchyard, engine, number).await),
+                tpch_query(number).ok(),
+            ),
+        };
+        let outcome = match run {
+            Ok(run) => differential_outcome(run),
+            Err(_) => CaseOutcome::Error {
+                message: format!("timed out after {} s", PLAN_TIMEOUT.as_secs()),
+            },
+        };
         // Compiled again for its features: the producer's plan cache makes that a lookup.
-        let exercised = match tpch_query(number) {
-            Ok(sql) => switchyard
+        let exercised = match sql {
+            Some(sql) => switchyard
                 .producer()
                 .compile_checked(&sql, SqlDialect::Generic)
                 .await
                 .ok()
                 .map(|plan| Exercised::of(&plan)),
-            Err(_) => None,
+            None => None,
         };
         records.push(CaseRecord {
-            suite: Suite::Tpch.to_string(),
-            file: format!("tpch/{query}"),
+            suite: suite.to_string(),
+            file: format!("{suite}/{query}"),
             line: 0,
             function: query,
             group: None,
@@ -406,10 +439,10 @@ async fn run_foreign(
         let label = plan.label();
         report(records.len(), &label);
         let run = foreign_differential(switchyard, engine, plan);
-        let outcome = match tokio::time::timeout(FOREIGN_PLAN_TIMEOUT, run).await {
+        let outcome = match tokio::time::timeout(PLAN_TIMEOUT, run).await {
             Ok(run) => differential_outcome(run),
             Err(_) => CaseOutcome::Error {
-                message: format!("timed out after {} s", FOREIGN_PLAN_TIMEOUT.as_secs()),
+                message: format!("timed out after {} s", PLAN_TIMEOUT.as_secs()),
             },
         };
         records.push(CaseRecord {
@@ -448,7 +481,7 @@ async fn run_round_trips(
     for case in cases {
         report(records.len(), &case.label);
         let run = round_trip(switchyard, engine, case);
-        let outcome = match tokio::time::timeout(FOREIGN_PLAN_TIMEOUT, run).await {
+        let outcome = match tokio::time::timeout(PLAN_TIMEOUT, run).await {
             Ok(Ok(_)) => CaseOutcome::Pass,
             Ok(Err(
                 error @ (RoundTripError::Unsettled { .. }
@@ -463,7 +496,7 @@ async fn run_round_trips(
                 message: error.to_string(),
             },
             Err(_) => CaseOutcome::Error {
-                message: format!("timed out after {} s", FOREIGN_PLAN_TIMEOUT.as_secs()),
+                message: format!("timed out after {} s", PLAN_TIMEOUT.as_secs()),
             },
         };
         records.push(CaseRecord {
