@@ -52,11 +52,80 @@ pub fn tpcds_queries_dir() -> Result<PathBuf, CorpusError> {
     Ok(corpus_dir()?.join("tpc-sql/datafusion-benchmarks/tpcds/queries"))
 }
 
-/// The SQL text of TPC-DS query `number` (1 to 99).
+/// The SQL text of TPC-DS query file `number` (1 to 99).
 pub fn tpcds_query(number: usize) -> Result<String, CorpusError> {
     let path = tpcds_queries_dir()?.join(format!("q{number}.sql"));
     std::fs::read_to_string(&path)
         .map_err(|e| CorpusError(format!("cannot read {}: {e}", path.display())))
+}
+
+/// The TPC-DS queries as cases: `(label, sql)`, one per query. Four files (q14, q23, q24,
+/// q39) hold TPC-DS's two parts of one query; they become `q14a` and `q14b` and so on.
+pub fn tpcds_queries() -> Result<Vec<(String, String)>, CorpusError> {
+    let mut queries = Vec::new();
+    for number in 1..=99 {
+        let text = tpcds_query(number)?;
+        let parts = split_statements(&text);
+        if parts.len() == 1 {
+            queries.push((format!("q{number}"), text));
+        } else {
+            for (part, sql) in parts.into_iter().enumerate() {
+                let letter = char::from(b'a' + u8::try_from(part).unwrap_or(25).min(25));
+                queries.push((format!("q{number}{letter}"), sql));
+            }
+        }
+    }
+    Ok(queries)
+}
+
+/// Splits SQL text at the semicolons that end statements: outside quoted text and `--`
+/// comments. Parts with nothing but whitespace and comments are dropped.
+pub fn split_statements(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut meaningful = false;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                current.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                meaningful = true;
+                current.push(c);
+            }
+            None if c == '-' && chars.peek() == Some(&'-') => {
+                current.push(c);
+                for c in chars.by_ref() {
+                    current.push(c);
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            None if c == ';' => {
+                if meaningful {
+                    parts.push(std::mem::take(&mut current));
+                } else {
+                    current.clear();
+                }
+                meaningful = false;
+            }
+            None => {
+                meaningful |= !c.is_whitespace();
+                current.push(c);
+            }
+        }
+    }
+    if meaningful {
+        parts.push(current);
+    }
+    parts
 }
 
 /// The SQL text of TPC-H query `number` (1 to 22).
@@ -64,4 +133,19 @@ pub fn tpch_query(number: usize) -> Result<String, CorpusError> {
     let path = tpch_queries_dir()?.join(format!("q{number}.sql"));
     std::fs::read_to_string(&path)
         .map_err(|e| CorpusError(format!("cannot read {}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_statements;
+
+    #[test]
+    fn statements_split_at_semicolons_outside_quotes_and_comments() {
+        let text = "select 'a;b' from t; -- done; really\nselect 2\n;\n  -- trailing\n";
+        let parts = split_statements(text);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(parts[0], "select 'a;b' from t");
+        assert!(parts[1].trim_end().ends_with("select 2"), "{parts:?}");
+        assert_eq!(split_statements("select 1"), ["select 1"]);
+    }
 }

@@ -9,7 +9,7 @@ use switchyard_router::Switchyard;
 use thiserror::Error;
 
 use crate::compare::{ColumnNames, DEFAULT_RELATIVE_TOLERANCE, compare_results_with};
-use crate::corpus::{tpcds_query, tpch_query};
+use crate::corpus::tpch_query;
 use crate::direct::{direct_session, run_sql_directly};
 
 /// Why a differential run did not pass.
@@ -44,16 +44,6 @@ pub async fn tpch_differential(
     number: usize,
 ) -> Result<DifferentialPass, DifferentialError> {
     let sql = tpch_query(number).map_err(|e| DifferentialError::Setup(e.to_string()))?;
-    sql_differential(switchyard, engine, &sql).await
-}
-
-/// [`tpch_differential`] for TPC-DS query `number` (1 to 99).
-pub async fn tpcds_differential(
-    switchyard: &Switchyard,
-    engine: &str,
-    number: usize,
-) -> Result<DifferentialPass, DifferentialError> {
-    let sql = tpcds_query(number).map_err(|e| DifferentialError::Setup(e.to_string()))?;
     sql_differential(switchyard, engine, &sql).await
 }
 

@@ -3,9 +3,10 @@
 //! * `substrait-functions`: every case of Substrait's function test files
 //!   (`<corpus>/substrait-tests/tests/cases/**/*.test`), run as a one-row plan on each engine.
 //! * `tpch`: the 22 TPC-H queries, each compared with DataFusion running the SQL directly
-//!   ([`tpch_differential`]); the configuration's catalog must hold the TPC-H tables.
-//! * `tpcds`: the 99 TPC-DS queries, the same way ([`tpcds_differential`]); the catalog must
-//!   hold the TPC-DS tables (`scripts/tpcds-data.sh` generates them).
+//!   ([`crate::differential::tpch_differential`]); the configuration's catalog must hold the
+//!   TPC-H tables.
+//! * `tpcds`: the 99 TPC-DS queries (103 with the two parts of q14, q23, q24 and q39), the
+//!   same way; the catalog must hold the TPC-DS tables (`scripts/tpcds-data.sh` makes them).
 //! * `foreign-plans`: TPC-H plans made by Isthmus and DuckDB 1.1.3, imported and each compared
 //!   with DataFusion running the SQL they were made from ([`foreign_differential`]).
 //! * `round-trip`: Switchyard's TPC-H plans and the foreign ones, each read by DataFusion and
@@ -26,10 +27,8 @@ use switchyard_router::Switchyard;
 use thiserror::Error;
 
 use crate::corpus::{CorpusError, corpus_dir};
-use crate::corpus::{tpcds_query, tpch_query};
-use crate::differential::{
-    DifferentialError, DifferentialPass, tpcds_differential, tpch_differential,
-};
+use crate::corpus::{tpcds_queries, tpch_query};
+use crate::differential::{DifferentialError, DifferentialPass, sql_differential};
 use crate::foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 use crate::function_tests::{
     CaseOutcome, CaseRecord, Exercised, TestFile, case_plan, parse_test_file, run_case,
@@ -53,7 +52,7 @@ pub enum Suite {
     SubstraitFunctions,
     /// The 22 TPC-H queries, checked against DataFusion running the SQL directly.
     Tpch,
-    /// The 99 TPC-DS queries, checked against DataFusion running the SQL directly.
+    /// The 99 TPC-DS queries (103 cases), checked against DataFusion running the SQL directly.
     Tpcds,
     /// TPC-H plans made by other producers (Isthmus, DuckDB 1.1.3), imported, each checked
     /// against DataFusion running the SQL it was made from.
@@ -336,9 +335,6 @@ async fn run_case_files(
     records
 }
 
-/// The number of TPC-DS queries the `tpcds` suite runs (1 to this).
-pub const TPCDS_QUERY_COUNT: usize = 99;
-
 /// Runs the queries of `suite` (`tpch` or `tpcds`) on the engine named `engine`.
 async fn run_queries(
     switchyard: &Switchyard,
@@ -346,49 +342,59 @@ async fn run_queries(
     suite: Suite,
     progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
 ) -> Vec<CaseRecord> {
-    let count = match suite {
-        Suite::Tpcds => TPCDS_QUERY_COUNT,
-        _ => TPCH_QUERY_COUNT,
+    let queries: Vec<(String, Result<String, String>)> = match suite {
+        Suite::Tpcds => match tpcds_queries() {
+            Ok(queries) => queries
+                .into_iter()
+                .map(|(label, sql)| (label, Ok(sql)))
+                .collect(),
+            Err(error) => vec![("tpcds".to_string(), Err(error.to_string()))],
+        },
+        _ => (1..=TPCH_QUERY_COUNT)
+            .map(|number| {
+                (
+                    format!("q{number}"),
+                    tpch_query(number).map_err(|e| e.to_string()),
+                )
+            })
+            .collect(),
     };
+    let total = queries.len();
     let report = |done: usize, label: &str| {
         progress(SuiteProgress {
             suite,
             engine,
             done,
-            total: count,
+            total,
             label,
         })
     };
-    let mut records = Vec::with_capacity(count);
-    for number in 1..=count {
-        let query = format!("q{number}");
+    let mut records = Vec::with_capacity(total);
+    for (query, sql) in queries {
         report(records.len(), &query);
-        let (run, sql) = match suite {
-            Suite::Tpcds => (
-                tokio::time::timeout(PLAN_TIMEOUT, tpcds_differential(switchyard, engine, number))
-                    .await,
-                tpcds_query(number).ok(),
-            ),
-            _ => (
-                Ok(tpch_differential(switchyard, engine, number).await),
-                tpch_query(number).ok(),
-            ),
-        };
-        let outcome = match run {
-            Ok(run) => differential_outcome(run),
-            Err(_) => CaseOutcome::Error {
-                message: format!("timed out after {} s", PLAN_TIMEOUT.as_secs()),
+        let outcome = match &sql {
+            Err(message) => CaseOutcome::Error {
+                message: format!("setup: {message}"),
             },
+            Ok(sql) => {
+                let run = sql_differential(switchyard, engine, sql);
+                match tokio::time::timeout(PLAN_TIMEOUT, run).await {
+                    Ok(run) => differential_outcome(run),
+                    Err(_) => CaseOutcome::Error {
+                        message: format!("timed out after {} s", PLAN_TIMEOUT.as_secs()),
+                    },
+                }
+            }
         };
         // Compiled again for its features: the producer's plan cache makes that a lookup.
-        let exercised = match sql {
-            Some(sql) => switchyard
+        let exercised = match &sql {
+            Ok(sql) => switchyard
                 .producer()
-                .compile_checked(&sql, SqlDialect::Generic)
+                .compile_checked(sql, SqlDialect::Generic)
                 .await
                 .ok()
                 .map(|plan| Exercised::of(&plan)),
-            None => None,
+            Err(_) => None,
         };
         records.push(CaseRecord {
             suite: suite.to_string(),

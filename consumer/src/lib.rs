@@ -8,6 +8,7 @@ mod cooperative;
 mod deadline_stream;
 #[cfg(feature = "duckdb")]
 mod duckdb_arrow_bridge;
+mod duplicate_output_names;
 pub mod engine;
 pub mod engine_config;
 pub mod engines;
