@@ -164,3 +164,27 @@ fn export_writes_constants_phases_and_uris() {
     assert!(!unknown.status.success());
     assert!(stderr.contains("unknown export target"), "{stderr}");
 }
+
+#[test]
+fn export_reads_tables_missing_from_the_catalog_by_the_plans_own_schema() {
+    let fixture = Fixture::new();
+    let plan = FOREIGN_PLAN.replace("CITIES", "ELSEWHERE");
+    std::fs::write(fixture.path("elsewhere.json"), plan).expect("write");
+    let output = fixture
+        .switchyard()
+        .args([
+            "export",
+            "elsewhere.json",
+            "--for",
+            "duckdb-1.1",
+            "-o",
+            "out.json",
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let text = std::fs::read_to_string(fixture.path("out.json")).expect("written");
+    assert!(text.contains("\"ELSEWHERE\""), "{text}");
+    assert!(text.contains("\"ID\""), "{text}");
+}

@@ -9,7 +9,8 @@
 //! dropped) and is encoded again. The result asks the same question in the shape DataFusion
 //! would execute it. Anti joins become outer joins for consumers without them
 //! ([`anti_joins_as_left_joins`]); a null-aware anti join (`NOT IN` over nullable columns) is
-//! refused, as Substrait cannot express it.
+//! refused, as Substrait cannot express it. Tables the catalog lacks are read by the schemas
+//! the plan's reads declare.
 
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -17,6 +18,7 @@ use switchyard_producer::{Catalog, ExportTarget, ValidatedPlan, produce_prepared
 
 use crate::anti_joins::{anti_joins_as_left_joins, refuse_null_aware_anti_joins};
 use crate::error::EngineError;
+use crate::read_schema_tables::register_read_schemas;
 use crate::substrait_to_logical::{contained, substrait_to_logical};
 
 /// `plan` consumed against `catalog`, optimized by DataFusion and encoded again for `target`.
@@ -44,6 +46,12 @@ pub async fn flattened_for_export(
             engine: consumer.to_string(),
             message: e.to_string(),
         })?;
+    // Tables the catalog lacks are read by the schema the plan declares: flattening needs
+    // their shape, not their rows, so a plan exports without its data being configured.
+    register_read_schemas(&ctx, plan.plan()).map_err(|source| EngineError::Plan {
+        engine: consumer.to_string(),
+        source,
+    })?;
     let state = ctx.state();
     let logical = substrait_to_logical(consumer, &state, plan).await?;
     let name = consumer.to_string();

@@ -15,6 +15,7 @@ pub mod engines;
 pub mod error;
 pub mod flattened_for_export;
 pub mod manifest;
+mod read_schema_tables;
 mod record_stream;
 pub mod registry;
 mod resident_tables;
