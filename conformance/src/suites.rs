@@ -386,7 +386,7 @@ async fn run_queries(
                 }
             }
         };
-        // Compiled again for its features: the producer's plan cache makes that a lookup.
+        // Compiled a second time for its features (sql_differential does not return its plan).
         let exercised = match &sql {
             Ok(sql) => switchyard
                 .producer()
