@@ -9,6 +9,7 @@ pub mod datagen;
 pub mod differential;
 pub mod direct;
 pub mod faults;
+pub mod feature_queries;
 pub mod foreign_plans;
 pub mod function_tests;
 pub mod legacy_consumers;

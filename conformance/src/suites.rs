@@ -5,6 +5,9 @@
 //! * `tpch`: the 22 TPC-H queries, each compared with DataFusion running the SQL directly
 //!   ([`crate::differential::tpch_differential`]); the configuration's catalog must hold the
 //!   TPC-H tables.
+//! * `features`: queries over the TPC-H tables, one per relation, join type, set operation,
+//!   subquery kind or window the TPC-H queries leave out ([`FEATURE_QUERIES`]), the same way;
+//!   a query whose answer has no rows fails, as it proves nothing.
 //! * `tpcds`: the 99 TPC-DS queries (103 with the two parts of q14, q23, q24 and q39), the
 //!   same way; the catalog must hold the TPC-DS tables (`scripts/tpcds-data.sh` makes them).
 //! * `foreign-plans`: TPC-H plans made by Isthmus and DuckDB 1.1.3, imported and each compared
@@ -26,12 +29,15 @@ use switchyard_producer::{SqlDialect, ValidatedPlan, import_plan_bytes};
 use switchyard_router::Switchyard;
 use thiserror::Error;
 
+use crate::compare::ColumnNames;
 use crate::corpus::{CorpusError, corpus_dir};
 use crate::corpus::{tpcds_queries, tpch_query};
-use crate::differential::{DifferentialError, DifferentialPass, sql_differential};
+use crate::differential::{DifferentialError, DifferentialPass, plan_differential};
+use crate::feature_queries::{FEATURE_QUERIES, PlanRewrite};
 use crate::foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 use crate::function_tests::{
-    CaseOutcome, CaseRecord, Exercised, TestFile, case_plan, parse_test_file, run_case,
+    CaseOutcome, CaseRecord, Exercised, TestFile, parse_test_file, run_case_plan,
+    validated_case_plan,
 };
 use crate::round_trip::{RoundTripCase, RoundTripError, round_trip, round_trip_cases};
 
@@ -52,6 +58,10 @@ pub enum Suite {
     SubstraitFunctions,
     /// The 22 TPC-H queries, checked against DataFusion running the SQL directly.
     Tpch,
+    /// Queries over the TPC-H tables that each exercise a relation, join type, set operation,
+    /// subquery or window the TPC queries leave out, checked the same way: the evidence
+    /// behind the built-in manifests' claims.
+    Features,
     /// The 99 TPC-DS queries (103 cases), checked against DataFusion running the SQL directly.
     Tpcds,
     /// TPC-H plans made by other producers (Isthmus, DuckDB 1.1.3), imported, each checked
@@ -64,9 +74,10 @@ pub enum Suite {
 
 impl Suite {
     /// Every suite, in the order they run.
-    pub const ALL: [Suite; 5] = [
+    pub const ALL: [Suite; 6] = [
         Suite::SubstraitFunctions,
         Suite::Tpch,
+        Suite::Features,
         Suite::Tpcds,
         Suite::ForeignPlans,
         Suite::RoundTrip,
@@ -77,6 +88,7 @@ impl Suite {
         match self {
             Suite::SubstraitFunctions => "substrait-functions",
             Suite::Tpch => "tpch",
+            Suite::Features => "features",
             Suite::Tpcds => "tpcds",
             Suite::ForeignPlans => "foreign-plans",
             Suite::RoundTrip => "round-trip",
@@ -166,7 +178,7 @@ pub async fn run_suites(
                     records.extend(run_case_files(engine, &files, progress).await);
                 }
             }
-            Suite::Tpch | Suite::Tpcds => {
+            Suite::Tpch | Suite::Tpcds | Suite::Features => {
                 for engine in &engines {
                     records.extend(run_queries(switchyard, engine.name(), suite, progress).await);
                 }
@@ -314,18 +326,24 @@ async fn run_case_files(
             Ok(test_file) => {
                 for case in &test_file.cases {
                     report(records.len(), &format!("{}:{}", file.name, case.line));
-                    let run = run_case(engine, case, &test_file.include);
-                    let outcome = match tokio::time::timeout(CASE_TIMEOUT, run).await {
-                        Ok(outcome) => outcome,
-                        Err(_) => CaseOutcome::Error {
-                            message: format!("timed out after {} s", CASE_TIMEOUT.as_secs()),
-                        },
+                    let (outcome, exercised) = match validated_case_plan(case, &test_file.include) {
+                        Err(outcome) => (outcome, None),
+                        Ok(plan) => {
+                            let run = run_case_plan(engine, case, &plan);
+                            let outcome = match tokio::time::timeout(CASE_TIMEOUT, run).await {
+                                Ok(outcome) => outcome,
+                                Err(_) => CaseOutcome::Error {
+                                    message: format!(
+                                        "timed out after {} s",
+                                        CASE_TIMEOUT.as_secs()
+                                    ),
+                                },
+                            };
+                            (outcome, Some(Exercised::of(&plan)))
+                        }
                     };
                     let mut record = CaseRecord::for_case(&file.name, case, engine.name(), outcome);
-                    record.exercised = case_plan(case, &test_file.include)
-                        .ok()
-                        .and_then(|plan| ValidatedPlan::new(plan).ok())
-                        .map(|plan| Exercised::of(&plan));
+                    record.exercised = exercised;
                     records.push(record);
                 }
             }
@@ -335,30 +353,57 @@ async fn run_case_files(
     records
 }
 
-/// Runs the queries of `suite` (`tpch` or `tpcds`) on the engine named `engine`.
+/// One query of a query suite.
+struct QueryCase {
+    label: String,
+    /// The SQL whose answer DataFusion computes, or why it could not be read.
+    sql: Result<String, String>,
+    /// How the plan is made, when not from `sql` itself.
+    rewrite: Option<PlanRewrite>,
+}
+
+/// The queries of `suite` (`tpch`, `tpcds` or `features`).
+fn suite_queries(suite: Suite) -> Vec<QueryCase> {
+    let plain = |label: String, sql: Result<String, String>| QueryCase {
+        label,
+        sql,
+        rewrite: None,
+    };
+    match suite {
+        Suite::Tpcds => match tpcds_queries() {
+            Ok(queries) => queries
+                .into_iter()
+                .map(|(label, sql)| plain(label, Ok(sql)))
+                .collect(),
+            Err(error) => vec![plain("tpcds".to_string(), Err(error.to_string()))],
+        },
+        Suite::Features => FEATURE_QUERIES
+            .iter()
+            .map(|query| QueryCase {
+                label: query.name.to_string(),
+                sql: Ok(query.sql.to_string()),
+                rewrite: query.rewrite,
+            })
+            .collect(),
+        _ => (1..=TPCH_QUERY_COUNT)
+            .map(|number| {
+                plain(
+                    format!("q{number}"),
+                    tpch_query(number).map_err(|e| e.to_string()),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Runs the queries of `suite` (`tpch`, `tpcds` or `features`) on the engine named `engine`.
 async fn run_queries(
     switchyard: &Switchyard,
     engine: &str,
     suite: Suite,
     progress: &(dyn Fn(SuiteProgress<'_>) + Sync),
 ) -> Vec<CaseRecord> {
-    let queries: Vec<(String, Result<String, String>)> = match suite {
-        Suite::Tpcds => match tpcds_queries() {
-            Ok(queries) => queries
-                .into_iter()
-                .map(|(label, sql)| (label, Ok(sql)))
-                .collect(),
-            Err(error) => vec![("tpcds".to_string(), Err(error.to_string()))],
-        },
-        _ => (1..=TPCH_QUERY_COUNT)
-            .map(|number| {
-                (
-                    format!("q{number}"),
-                    tpch_query(number).map_err(|e| e.to_string()),
-                )
-            })
-            .collect(),
-    };
+    let queries = suite_queries(suite);
     let total = queries.len();
     let report = |done: usize, label: &str| {
         progress(SuiteProgress {
@@ -370,37 +415,23 @@ async fn run_queries(
         })
     };
     let mut records = Vec::with_capacity(total);
-    for (query, sql) in queries {
-        report(records.len(), &query);
-        let outcome = match &sql {
-            Err(message) => CaseOutcome::Error {
-                message: format!("setup: {message}"),
-            },
-            Ok(sql) => {
-                let run = sql_differential(switchyard, engine, sql);
-                match tokio::time::timeout(PLAN_TIMEOUT, run).await {
-                    Ok(run) => differential_outcome(run),
-                    Err(_) => CaseOutcome::Error {
-                        message: format!("timed out after {} s", PLAN_TIMEOUT.as_secs()),
-                    },
-                }
+    for case in queries {
+        report(records.len(), &case.label);
+        let (outcome, exercised) = match &case.sql {
+            Err(message) => {
+                let message = format!("setup: {message}");
+                (CaseOutcome::Error { message }, None)
             }
-        };
-        // Compiled a second time for its features (sql_differential does not return its plan).
-        let exercised = match &sql {
-            Ok(sql) => switchyard
-                .producer()
-                .compile_checked(sql, SqlDialect::Generic)
-                .await
-                .ok()
-                .map(|plan| Exercised::of(&plan)),
-            Err(_) => None,
+            Ok(sql) => {
+                let rows_required = suite == Suite::Features;
+                query_case(switchyard, engine, sql, case.rewrite, rows_required).await
+            }
         };
         records.push(CaseRecord {
             suite: suite.to_string(),
-            file: format!("{suite}/{query}"),
+            file: format!("{suite}/{}", case.label),
             line: 0,
-            function: query,
+            function: case.label,
             group: None,
             engine: engine.to_string(),
             outcome,
@@ -409,6 +440,61 @@ async fn run_queries(
     }
     report(records.len(), "");
     records
+}
+
+/// The plan of a query case: compiled from `sql`, or from the rewrite's SQL and rewritten.
+async fn query_plan(
+    switchyard: &Switchyard,
+    sql: &str,
+    rewrite: Option<PlanRewrite>,
+) -> Result<ValidatedPlan, String> {
+    let written_as = rewrite.map_or(sql, |rewrite| rewrite.written_as);
+    let plan = switchyard
+        .producer()
+        .compile_checked(written_as, SqlDialect::Generic)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(rewrite) = rewrite else {
+        return Ok(plan);
+    };
+    let mut json = serde_json::to_value(plan.plan()).map_err(|e| e.to_string())?;
+    if rewrite.apply(&mut json) == 0 {
+        return Err(format!(
+            "the rewrite changed nothing in the plan of {written_as}"
+        ));
+    }
+    let rewritten = serde_json::from_value(json).map_err(|e| e.to_string())?;
+    ValidatedPlan::new(rewritten).map_err(|e| e.to_string())
+}
+
+/// Makes the case's plan once, runs it on `engine` against DataFusion running `sql`
+/// directly, and returns the outcome with what the plan uses. With `rows_required`, an answer
+/// with no rows fails: it agrees with anything and so proves nothing.
+async fn query_case(
+    switchyard: &Switchyard,
+    engine: &str,
+    sql: &str,
+    rewrite: Option<PlanRewrite>,
+    rows_required: bool,
+) -> (CaseOutcome, Option<Exercised>) {
+    let plan = match query_plan(switchyard, sql, rewrite).await {
+        Ok(plan) => plan,
+        Err(error) => {
+            let setup = DifferentialError::Setup(error);
+            return (differential_outcome(Err(setup)), None);
+        }
+    };
+    let run = plan_differential(switchyard, engine, &plan, sql, ColumnNames::Exact);
+    let outcome = match tokio::time::timeout(PLAN_TIMEOUT, run).await {
+        Ok(Ok(pass)) if rows_required && pass.rows == 0 => CaseOutcome::Fail {
+            difference: "no rows on either side: an empty answer proves nothing".to_string(),
+        },
+        Ok(run) => differential_outcome(run),
+        Err(_) => CaseOutcome::Error {
+            message: format!("timed out after {} s", PLAN_TIMEOUT.as_secs()),
+        },
+    };
+    (outcome, Some(Exercised::of(&plan)))
 }
 
 /// A differential run as a case outcome.

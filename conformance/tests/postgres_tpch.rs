@@ -1,6 +1,8 @@
 //! PostgreSQL through SQL translation, against a real server the project's script starts:
 //! loading the TPC-H tables, all 22 queries at scale 0.01 equal to DataFusion running the SQL
-//! directly, and a server that is down or silent giving a clear error in bounded time.
+//! directly, the built-in manifest holding no claim that no passing case (function tests,
+//! TPC-H, feature queries, foreign plans) exercised on the server, and a server that is down or silent
+//! giving a clear error in bounded time.
 //!
 //! One test function owns the server, so it is stopped (by PID) when the test ends.
 
@@ -8,8 +10,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use switchyard_conformance::{PgCluster, TPCH_TABLES, tpch_differential};
+use switchyard_conformance::measured_manifests::passing_features;
+use switchyard_conformance::{PgCluster, Suite, TPCH_TABLES, run_suites, tpch_differential};
 use switchyard_consumer::{EngineConfig, EngineKind, Health, Manifest, PostgresConfig};
+use switchyard_router::measured_manifest::unexercised_claims;
 
 fn postgres(url: &str) -> EngineConfig {
     EngineConfig::Postgres(PostgresConfig {
@@ -53,6 +57,23 @@ async fn tpch_on_postgres_matches_datafusion_and_a_stopped_server_is_a_clear_err
         problems.extend(common::judge(&manifest, number, outcome));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // The built-in manifest claims nothing that no passing case exercised on this server.
+    let suites = [
+        Suite::SubstraitFunctions,
+        Suite::Tpch,
+        Suite::Features,
+        Suite::ForeignPlans,
+    ];
+    let records = run_suites(&switchyard, &["pg".to_string()], &suites, &|_| {})
+        .await
+        .expect("suites run");
+    let passing = passing_features(&records, "pg");
+    assert_eq!(
+        unexercised_claims(&manifest, &passing),
+        Ok(Vec::new()),
+        "the built-in PostgreSQL manifest claims what no passing case exercises"
+    );
 
     // The server stopped: a clear error naming the engine, well within the connect timeout.
     cluster.stop().expect("stop");

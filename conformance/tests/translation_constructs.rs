@@ -1,6 +1,6 @@
 //! The constructs where SQL translators break (date arithmetic, intervals, extract,
 //! substring, LIKE, CASE, decimals and casts, integer division, nulls, CTEs, subqueries,
-//! outer joins, set operations, limits), each run on DuckDB and on PostgreSQL through
+//! outer joins, set operations, limits, grouping sets), each run on DuckDB and on PostgreSQL through
 //! translation and compared with DataFusion running the SQL directly, on a small table with
 //! nulls, negatives and month ends.
 
@@ -120,6 +120,18 @@ const CASES: &[(&str, &str)] = &[
     (
         "integer division inside a correlated EXISTS",
         "select id from t a where exists (select 1 from t b where b.qty / 2 > a.id and b.id <> a.id)",
+    ),
+    (
+        "ROLLUP with GROUPING",
+        "select name, qty > 3 as many, sum(price) as total, count(*) as n, grouping(name) as g from t group by rollup (name, qty > 3)",
+    ),
+    (
+        "CUBE",
+        "select name, shipped, count(qty) as n from t group by cube (name, shipped)",
+    ),
+    (
+        "GROUPING SETS with the empty set",
+        "select name, qty, max(price) as top, grouping(name) + grouping(qty) as level from t group by grouping sets ((name), (qty), ())",
     ),
     (
         "window functions",

@@ -110,24 +110,39 @@ impl Eq for Exercised {}
 /// * Any other error passes a case expecting `<!ERROR>` and is an `Error` for the rest.
 /// * A result is checked with [`check_result`]; one for a case expecting an error fails.
 pub async fn run_case(engine: &EngineRef, case: &TestCase, include: &[String]) -> CaseOutcome {
+    match validated_case_plan(case, include) {
+        Ok(plan) => run_case_plan(engine, case, &plan).await,
+        Err(outcome) => outcome,
+    }
+}
+
+/// The plan of `case`, checked; the case's outcome when no valid plan can be made (the case
+/// uses something plans cannot say, or its plan is invalid).
+pub fn validated_case_plan(
+    case: &TestCase,
+    include: &[String],
+) -> Result<ValidatedPlan, CaseOutcome> {
     let plan = match case_plan(case, include) {
         Ok(plan) => plan,
-        Err(PlanError::Unsupported(reason)) => return CaseOutcome::Unsupported { reason },
+        Err(PlanError::Unsupported(reason)) => return Err(CaseOutcome::Unsupported { reason }),
         Err(error @ PlanError::Invalid(_)) => {
-            return CaseOutcome::Error {
+            return Err(CaseOutcome::Error {
                 message: error.to_string(),
-            };
+            });
         }
     };
-    let plan = match ValidatedPlan::new(plan) {
-        Ok(plan) => plan,
-        Err(error) => {
-            return CaseOutcome::Error {
-                message: format!("the case's plan is not valid: {error}"),
-            };
-        }
-    };
-    let result = match engine.execute(&plan).await {
+    ValidatedPlan::new(plan).map_err(|error| CaseOutcome::Error {
+        message: format!("the case's plan is not valid: {error}"),
+    })
+}
+
+/// Runs `plan`, the plan of `case`, on `engine` and judges the result by the case.
+pub async fn run_case_plan(
+    engine: &EngineRef,
+    case: &TestCase,
+    plan: &ValidatedPlan,
+) -> CaseOutcome {
+    let result = match engine.execute(plan).await {
         Ok(stream) => collect(stream).await.map_err(|error| {
             let message = format!("engine {} failed: {error}", engine.name());
             (is_unsupported(&message), message)

@@ -26,6 +26,16 @@ pub enum SqlTarget {
 }
 
 impl SqlTarget {
+    /// The function giving a grouping set's id over all its keys, first key highest: SQL's
+    /// `GROUPING` takes several keys in DuckDB and PostgreSQL, only one in Spark, which has
+    /// `grouping_id` for this.
+    pub fn grouping_id_function(self) -> &'static str {
+        match self {
+            SqlTarget::DuckDb | SqlTarget::Postgres => "GROUPING",
+            SqlTarget::Spark => "grouping_id",
+        }
+    }
+
     /// The dialect's name for messages.
     pub fn label(self) -> &'static str {
         match self {

@@ -13,6 +13,7 @@ mod tables_read;
 mod tests;
 mod truncating_casts;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
@@ -102,6 +103,27 @@ impl SqlTranslator {
         .await
     }
 
+    /// Translates a plan whose tables must all be readable by the engine: a table named in
+    /// `unreadable` (with why the engine cannot read it) is a setup error naming it.
+    pub async fn translate_readable(
+        &self,
+        plan: &ValidatedPlan,
+        unreadable: &BTreeMap<String, String>,
+    ) -> Result<Translation, EngineError> {
+        let translation = self.translate(plan).await?;
+        if let Some((table, reason)) = translation
+            .tables
+            .iter()
+            .find_map(|table| unreadable.get_key_value(table))
+        {
+            return Err(EngineError::Setup {
+                engine: self.engine.clone(),
+                message: format!("cannot read table {table}: {reason}"),
+            });
+        }
+        Ok(translation)
+    }
+
     /// Translates a DataFusion logical plan (the step after consuming Substrait).
     pub fn translate_logical(&self, logical: &LogicalPlan) -> Result<Translation, EngineError> {
         let fail = |message: String| EngineError::Translate {
@@ -123,9 +145,13 @@ impl SqlTranslator {
             .map_err(|e| fail(e.to_string()))?;
         let dialect = self.target.dialect();
         let quote = dialect.identifier_quote_style("c0");
-        let sql = RelationalWriter::new(Unparser::new(dialect.as_ref()), quote)
-            .write(&rewritten)
-            .map_err(|e| fail(e.to_string()))?;
+        let sql = RelationalWriter::new(
+            Unparser::new(dialect.as_ref()),
+            quote,
+            self.target.grouping_id_function(),
+        )
+        .write(&rewritten)
+        .map_err(|e| fail(e.to_string()))?;
         Ok(Translation {
             sql,
             schema: Arc::new(logical.schema().as_arrow().clone()),

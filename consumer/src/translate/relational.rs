@@ -19,8 +19,8 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::expr::{Exists, InSubquery};
 use datafusion::logical_expr::logical_plan::{FetchType, SkipType};
 use datafusion::logical_expr::{
-    Aggregate, Cast, Distinct, Expr, Filter, JoinType, Limit, LogicalPlan, Projection, SortExpr,
-    Subquery, TableScan,
+    Aggregate, Cast, Distinct, Expr, Filter, GroupingSet, JoinType, Limit, LogicalPlan, Projection,
+    SortExpr, Subquery, TableScan,
 };
 use datafusion::sql::unparser::Unparser;
 
@@ -28,6 +28,9 @@ use datafusion::sql::unparser::Unparser;
 pub struct RelationalWriter<'a> {
     unparser: Unparser<'a>,
     quote: Option<char>,
+    /// The function that gives a grouping set's id over its keys (`GROUPING` or Spark's
+    /// `grouping_id`).
+    grouping_id: &'static str,
     next_alias: usize,
     /// Subquery expressions, replaced by placeholder columns while their surroundings are
     /// unparsed, then spliced in as text.
@@ -43,17 +46,28 @@ struct Scope<'s> {
     inputs: Vec<(String, &'s DFSchema)>,
 }
 
+/// `function` (SQL's `GROUPING`) over every key of a grouping set: DataFusion's
+/// `__grouping_id`, or 0 when no key is grouped (a set of only `()`), where it cannot be
+/// written.
+fn grouping_id(function: &str, keys: &[String]) -> String {
+    if keys.is_empty() {
+        return "0".to_string();
+    }
+    format!("{function}({})", keys.join(", "))
+}
+
 fn unsupported(what: impl std::fmt::Display) -> DataFusionError {
     DataFusionError::NotImplemented(format!("{what} has no SQL translation"))
 }
 
 impl<'a> RelationalWriter<'a> {
     /// A writer whose expressions are unparsed by `unparser`, quoting identifiers with
-    /// `quote` (both from the target dialect).
-    pub fn new(unparser: Unparser<'a>, quote: Option<char>) -> Self {
+    /// `quote` and naming grouping ids with `grouping_id` (all from the target dialect).
+    pub fn new(unparser: Unparser<'a>, quote: Option<char>, grouping_id: &'static str) -> Self {
         Self {
             unparser,
             quote,
+            grouping_id,
             next_alias: 0,
             subqueries: HashMap::new(),
             outer: Vec::new(),
@@ -282,48 +296,93 @@ impl<'a> RelationalWriter<'a> {
     }
 
     fn aggregate(&mut self, aggregate: &Aggregate) -> Result<String> {
-        if aggregate
-            .group_expr
-            .iter()
-            .any(|e| matches!(e, Expr::GroupingSet(_)))
-        {
-            return Err(unsupported("GROUPING SETS, CUBE or ROLLUP"));
-        }
+        let grouping_set = match aggregate.group_expr.as_slice() {
+            [Expr::GroupingSet(set)] => Some(set),
+            keys if keys.iter().any(|e| matches!(e, Expr::GroupingSet(_))) => {
+                return Err(unsupported("a grouping set beside other grouping keys"));
+            }
+            _ => None,
+        };
         let (from, alias) = self.derived(&aggregate.input)?;
         let scope = Scope::one(&alias, aggregate.input.schema());
-        // A constant key is cast, so a bare integer is not read as a select-list position.
-        let groups = aggregate
-            .group_expr
+        let keys: Vec<Expr> = match grouping_set {
+            Some(set) => set.distinct_expr().into_iter().cloned().collect(),
+            None => aggregate.group_expr.clone(),
+        };
+        let keys = keys
             .iter()
-            .map(|e| match strip_alias(e) {
-                Expr::Literal(value, _) => {
-                    let data_type = value.data_type();
-                    self.expr(
-                        &Expr::Cast(Cast::new(Box::new(e.clone()), data_type)),
-                        &scope,
-                    )
-                }
-                _ => self.expr(e, &scope),
-            })
+            .map(|e| self.group_key(e, &scope))
             .collect::<Result<Vec<_>>>()?;
-        let aggregates = aggregate
-            .aggr_expr
+        let mut columns = keys.clone();
+        let group_by = match grouping_set {
+            None if keys.is_empty() => String::new(),
+            None => format!(" GROUP BY {}", keys.join(", ")),
+            Some(set) => {
+                // DataFusion's `__grouping_id` follows the keys: SQL's GROUPING over all of
+                // them gives the same bits (first key highest, 1 where the key is rolled up).
+                columns.push(grouping_id(self.grouping_id, &keys));
+                format!(" GROUP BY {}", self.grouping_set(set, &scope)?)
+            }
+        };
+        for e in &aggregate.aggr_expr {
+            columns.push(self.expr(e, &scope)?);
+        }
+        let items = columns
             .iter()
-            .map(|e| self.expr(e, &scope))
-            .collect::<Result<Vec<_>>>()?;
-        let items = groups
-            .iter()
-            .chain(&aggregates)
             .enumerate()
             .map(|(i, sql)| format!("{sql} AS {}", self.ident(&format!("c{i}"))))
             .collect::<Vec<_>>();
         let select = self.select_list(items);
-        let group_by = if groups.is_empty() {
-            String::new()
-        } else {
-            format!(" GROUP BY {}", groups.join(", "))
-        };
         Ok(format!("SELECT {select} FROM {from}{group_by}"))
+    }
+
+    /// A grouping key; a constant one is cast, so a bare integer is not read as a select-list
+    /// position.
+    fn group_key(&mut self, key: &Expr, scope: &Scope<'_>) -> Result<String> {
+        match strip_alias(key) {
+            Expr::Literal(value, _) => {
+                let data_type = value.data_type();
+                self.expr(
+                    &Expr::Cast(Cast::new(Box::new(key.clone()), data_type)),
+                    scope,
+                )
+            }
+            _ => self.expr(key, scope),
+        }
+    }
+
+    /// `GROUPING SETS (...)`, `ROLLUP (...)` or `CUBE (...)`.
+    fn grouping_set(&mut self, set: &GroupingSet, scope: &Scope<'_>) -> Result<String> {
+        let list = |writer: &mut Self, keys: &[Expr]| -> Result<String> {
+            let keys = keys
+                .iter()
+                .map(|e| writer.group_key(e, scope))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(format!("({})", keys.join(", ")))
+        };
+        Ok(match set {
+            GroupingSet::Rollup(keys) => format!("ROLLUP {}", list(self, keys)?),
+            GroupingSet::Cube(keys) => format!("CUBE {}", list(self, keys)?),
+            GroupingSet::GroupingSets(sets) => {
+                // A set named twice yields its rows twice, told apart in DataFusion only by
+                // high bits of `__grouping_id` that SQL's GROUPING cannot give.
+                let mut seen: Vec<Vec<&Expr>> = Vec::new();
+                for keys in sets {
+                    let mut sorted: Vec<&Expr> = keys.iter().collect();
+                    sorted.sort_by_key(|e| e.to_string());
+                    sorted.dedup();
+                    if seen.contains(&sorted) {
+                        return Err(unsupported("a grouping set named twice"));
+                    }
+                    seen.push(sorted);
+                }
+                let lists = sets
+                    .iter()
+                    .map(|keys| list(self, keys))
+                    .collect::<Result<Vec<_>>>()?;
+                format!("GROUPING SETS ({})", lists.join(", "))
+            }
+        })
     }
 
     fn join(&mut self, join: &datafusion::logical_expr::Join) -> Result<String> {

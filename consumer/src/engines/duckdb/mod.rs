@@ -107,20 +107,6 @@ impl DuckDbEngine {
         })
     }
 
-    /// The plan as DuckDB SQL, checked against the tables DuckDB can read.
-    async fn translate_checked(&self, plan: &ValidatedPlan) -> Result<Translation, EngineError> {
-        let translation = self.translator.translate(plan).await?;
-        for table in &translation.tables {
-            if let Some(reason) = self.unreadable.get(table) {
-                return Err(EngineError::Setup {
-                    engine: self.name.clone(),
-                    message: format!("cannot read table {table}: {reason}"),
-                });
-            }
-        }
-        Ok(translation)
-    }
-
     /// Runs `sql`, conforming its results to `expected`. Returns once DuckDB has accepted
     /// the query (or refused it), so errors before the first row come back here.
     pub async fn run_sql(
@@ -267,13 +253,18 @@ impl Engine for DuckDbEngine {
         &self,
         plan: &ValidatedPlan,
     ) -> Result<SendableRecordBatchStream, EngineError> {
-        let translation = self.translate_checked(plan).await?;
+        let translation = self
+            .translator
+            .translate_readable(plan, &self.unreadable)
+            .await?;
         tracing::debug!(engine = %self.name, sql = %translation.sql, "running translated plan");
         self.run_sql(translation.sql, translation.schema).await
     }
 
     async fn translate(&self, plan: &ValidatedPlan) -> Result<Translation, EngineError> {
-        self.translate_checked(plan).await
+        self.translator
+            .translate_readable(plan, &self.unreadable)
+            .await
     }
 
     fn resident_tables(&self) -> Vec<String> {

@@ -87,20 +87,6 @@ impl SparkEngine {
         })
     }
 
-    /// The plan as Spark SQL, checked against the tables Spark can read.
-    async fn translate_checked(&self, plan: &ValidatedPlan) -> Result<Translation, EngineError> {
-        let translation = self.translator.translate(plan).await?;
-        for table in &translation.tables {
-            if let Some(reason) = self.unreadable.get(table) {
-                return Err(EngineError::Setup {
-                    engine: self.name.clone(),
-                    message: format!("cannot read table {table}: {reason}"),
-                });
-            }
-        }
-        Ok(translation)
-    }
-
     fn error(&self, error: ConnectError) -> EngineError {
         match error {
             ConnectError::Unreachable(message) => EngineError::Unavailable {
@@ -274,13 +260,18 @@ impl Engine for SparkEngine {
         &self,
         plan: &ValidatedPlan,
     ) -> Result<SendableRecordBatchStream, EngineError> {
-        let translation = self.translate_checked(plan).await?;
+        let translation = self
+            .translator
+            .translate_readable(plan, &self.unreadable)
+            .await?;
         tracing::debug!(engine = %self.name, sql = %translation.sql, "running translated plan");
         self.run_sql(&translation.sql, translation.schema).await
     }
 
     async fn translate(&self, plan: &ValidatedPlan) -> Result<Translation, EngineError> {
-        self.translate_checked(plan).await
+        self.translator
+            .translate_readable(plan, &self.unreadable)
+            .await
     }
 
     async fn health(&self) -> Health {
