@@ -65,8 +65,8 @@ pub fn tpcds_query(number: usize) -> Result<String, CorpusError> {
 pub fn tpcds_queries() -> Result<Vec<(String, String)>, CorpusError> {
     let mut queries = Vec::new();
     for number in 1..=99 {
-        let text = tpcds_query(number)?;
-        let parts = split_statements(&day_intervals(&text));
+        let text = day_intervals(&tpcds_query(number)?);
+        let parts = split_statements(&text);
         if parts.len() == 1 {
             queries.push((format!("q{number}"), text));
         } else {

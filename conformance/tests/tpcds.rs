@@ -14,33 +14,9 @@ use switchyard_conformance::{Suite, run_suites};
 use switchyard_consumer::{DuckDbConfig, EngineConfig};
 use switchyard_router::{Config, Switchyard};
 
-/// The SQL DataFusion cannot parse: TPC-DS writes date arithmetic as `+ 30 days`, which
-/// DataFusion's SQL parser rejects, so there is no independent answer.
-const DAYS: &str = "setup: SQL: SQL error: ParserError(\"Expected: ), found: days";
-/// Our SQL writer has no translation for grouping sets yet.
-const GROUPING_SETS: &str = "engine duckdb cannot run the plan: no DuckDB SQL for it: This feature is not implemented: GROUPING SETS, CUBE or ROLLUP has no SQL translation";
-
 /// `(query, engine or "*", outcome, start of the message)`. q14, q23, q24 and q39 are two
 /// queries each (`q14a`, `q14b`...).
 const NOT_PASSING: &[(&str, &str, &str, &str)] = &[
-    ("q5", "*", "error", DAYS),
-    ("q12", "*", "error", DAYS),
-    ("q14a", "duckdb", "error", GROUPING_SETS),
-    ("q16", "*", "error", DAYS),
-    ("q18", "duckdb", "error", GROUPING_SETS),
-    ("q20", "*", "error", DAYS),
-    (
-        "q21",
-        "*",
-        "error",
-        "setup: SQL: SQL error: ParserError(\"Expected: ), found: ,",
-    ),
-    ("q22", "duckdb", "error", GROUPING_SETS),
-    ("q27", "duckdb", "error", GROUPING_SETS),
-    ("q32", "*", "error", DAYS),
-    ("q36", "duckdb", "error", GROUPING_SETS),
-    ("q37", "*", "error", DAYS),
-    ("q40", "*", "error", DAYS),
     // DataFusion truncates the decimal quotient where DuckDB rounds it: one unit in the last
     // place apart, which the comparison does not forgive between two decimals.
     (
@@ -49,12 +25,6 @@ const NOT_PASSING: &[(&str, &str, &str, &str)] = &[
         "fail",
         "row 0, column mar_sales_per_sq_foot: expected 0.449992, got 0.449993",
     ),
-    ("q67", "duckdb", "error", GROUPING_SETS),
-    ("q70", "duckdb", "error", GROUPING_SETS),
-    ("q77", "*", "error", DAYS),
-    ("q80", "*", "error", DAYS),
-    ("q82", "*", "error", DAYS),
-    ("q86", "duckdb", "error", GROUPING_SETS),
     // At this scale a denominator is zero: DataFusion running the SQL fails too.
     (
         "q90",
@@ -62,10 +32,6 @@ const NOT_PASSING: &[(&str, &str, &str, &str)] = &[
         "error",
         "setup: Arrow error: Divide by zero error",
     ),
-    ("q92", "*", "error", DAYS),
-    ("q94", "*", "error", DAYS),
-    ("q95", "*", "error", DAYS),
-    ("q98", "*", "error", DAYS),
 ];
 
 /// TPC-DS at scale 0.01, generated once per build folder by the project's script.
