@@ -8,25 +8,11 @@
 
 use serde_json::Value;
 
-use super::{function_names, nullable_bool};
+use super::{BOOLEAN_FUNCTIONS, function_names, nullable_bool};
 use crate::json_walk::for_each_object;
 
 /// The pass's name in an export report.
 pub const NAME: &str = "boolean_output_types";
-
-/// Functions whose result is a boolean for every signature.
-const PREDICATES: [&str; 10] = [
-    "like",
-    "not",
-    "and",
-    "or",
-    "equal",
-    "not_equal",
-    "lt",
-    "lte",
-    "gt",
-    "gte",
-];
 
 /// Types every call of a predicate that has no output type; returns how many.
 pub fn boolean_output_types(plan: &mut Value) -> usize {
@@ -42,7 +28,7 @@ pub fn boolean_output_types(plan: &mut Value) -> usize {
         let reference = call.get("functionReference").and_then(Value::as_u64);
         let is_predicate = names
             .get(&reference.unwrap_or(0))
-            .is_some_and(|name| PREDICATES.contains(&name.as_str()));
+            .is_some_and(|name| BOOLEAN_FUNCTIONS.contains(&name.as_str()));
         if is_predicate {
             call.insert("outputType".to_string(), nullable_bool());
             changes += 1;
