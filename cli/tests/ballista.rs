@@ -1,6 +1,7 @@
 //! A real Ballista cluster (a scheduler and two executors, each a process started by
 //! `switchyard cluster start`): TPC-H at scale 0.1 equal to DataFusion running the SQL
-//! directly, an executor killed during a query, and a stopped scheduler that health shows
+//! directly, the built-in manifest claiming nothing no passing case (function tests, TPC-H,
+//! feature queries, foreign plans) exercised on the cluster, an executor killed during a query, and a stopped scheduler that health shows
 //! and routing falls back from.
 
 use std::collections::BTreeMap;
@@ -10,8 +11,11 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 use datafusion::physical_plan::common::collect;
-use switchyard_conformance::{ensure_tpch, tpch_differential};
-use switchyard_consumer::{BallistaConfig, EngineConfig, Health};
+use switchyard_conformance::function_tests::CaseOutcome;
+use switchyard_conformance::measured_manifests::passing_features;
+use switchyard_conformance::{Suite, ensure_tpch, run_suites};
+use switchyard_consumer::{BallistaConfig, EngineConfig, EngineKind, Health, Manifest};
+use switchyard_router::measured_manifest::unexercised_claims;
 use switchyard_router::routing_config::RuleConfig;
 use switchyard_router::{Config, Switchyard, Verdict};
 
@@ -149,14 +153,29 @@ async fn tpch_at_scale_0_1_on_two_executors_equals_datafusion() {
     assert!(running, "{listing}");
     assert_eq!(listing.matches("running").count(), 3, "{listing}");
     let switchyard = open(&cluster.url, Vec::new()).await;
-    let mut failures = Vec::new();
-    for number in 1..=22 {
-        match tpch_differential(&switchyard, "ballista", number).await {
-            Ok(_) => {}
-            Err(e) => failures.push(format!("q{number}: {e}")),
-        }
-    }
+    let suites = [
+        Suite::SubstraitFunctions,
+        Suite::Tpch,
+        Suite::Features,
+        Suite::ForeignPlans,
+    ];
+    let records = run_suites(&switchyard, &["ballista".to_string()], &suites, &|_| {})
+        .await
+        .expect("suites run");
+    let failures: Vec<String> = records
+        .iter()
+        .filter(|r| r.suite == Suite::Tpch.to_string() && r.outcome != CaseOutcome::Pass)
+        .map(|r| format!("{}: {:?}", r.function, r.outcome))
+        .collect();
     assert!(failures.is_empty(), "{failures:#?}");
+    // The built-in manifest claims nothing no passing case exercised on the cluster.
+    let passing = passing_features(&records, "ballista");
+    let manifest = Manifest::builtin(EngineKind::Ballista).expect("manifest");
+    assert_eq!(
+        unexercised_claims(&manifest, &passing),
+        Ok(Vec::new()),
+        "the built-in Ballista manifest claims what no passing case exercises"
+    );
     let dir = cluster.dir.path().to_path_buf();
     drop(cluster);
     stopped_processes_are_gone(&dir);

@@ -7,6 +7,7 @@
 //! client cannot fill; a logical plan carries each table's files with it.
 
 mod config;
+mod values_names;
 
 use std::time::Duration;
 
@@ -145,6 +146,7 @@ impl Engine for BallistaEngine {
             engine: self.name.clone(),
             source,
         };
+        let logical = values_names::values_with_default_names(logical).map_err(execution)?;
         let frame = ctx.execute_logical_plan(logical).await.map_err(execution)?;
         let stream = frame.execute_stream().await.map_err(execution)?;
         let message = format!(
