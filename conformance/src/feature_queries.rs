@@ -377,6 +377,11 @@ pub const FEATURE_QUERIES: &[FeatureQuery] = &[
          FROM orders GROUP BY o_orderpriority",
     ),
     query(
+        "min-max-of-doubles",
+        "SELECT s_nationkey, min(CAST(s_acctbal AS DOUBLE)) AS low, \
+         max(CAST(s_acctbal AS DOUBLE)) AS high FROM supplier GROUP BY s_nationkey",
+    ),
+    query(
         "avg-of-doubles",
         "SELECT s_nationkey, avg(CAST(s_acctbal AS DOUBLE)) AS mean FROM supplier \
          GROUP BY s_nationkey",

@@ -11,6 +11,7 @@ use datafusion::sql::unparser::dialect::{
 
 use super::decimal_quotients::decimal_quotients_in_double;
 use super::integer_division::{integer_division_sql, mark_integer_divisions};
+use super::ranking_frames::ranking_frames_as_rows;
 use super::spark_dialect::SparkDialect;
 use super::truncating_casts::truncate_before_integer_casts;
 
@@ -70,7 +71,9 @@ impl SqlTarget {
             Self::DuckDb => mark_integer_divisions(plan),
             // Spark divides integers into a double with `/`, as DuckDB does, and rounds
             // decimal quotients its own way.
-            Self::Spark => decimal_quotients_in_double(mark_integer_divisions(plan)?),
+            Self::Spark => {
+                ranking_frames_as_rows(decimal_quotients_in_double(mark_integer_divisions(plan)?)?)
+            }
             // PostgreSQL's `/` truncates on integers, as DataFusion's does.
             Self::Postgres => Ok(plan),
         }

@@ -6,6 +6,7 @@ mod decimal_quotients;
 mod dialect;
 mod expression_rewrite;
 mod integer_division;
+mod ranking_frames;
 mod relational;
 mod spark_dialect;
 mod tables_read;
