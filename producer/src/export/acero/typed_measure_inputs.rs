@@ -43,6 +43,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use datafusion_substrait::substrait::proto::expression::literal::Decimal;
 use serde_json::{Map, Value, json};
 
 use super::{BOOLEAN_FUNCTIONS, called_name, field_index, function_names};
@@ -998,10 +999,7 @@ fn decimal_literal(literal: &Value, target: ArrowType) -> Option<Value> {
         return None;
     };
     let (unscaled, from_scale) = if let Some(decimal) = literal.get("decimal") {
-        let bytes: [u8; 16] = base64_decode(decimal.get("value")?.as_str()?)?
-            .try_into()
-            .ok()?;
-        (i128::from_le_bytes(bytes), number(decimal, "scale"))
+        (unscaled_of(decimal)?, number(decimal, "scale"))
     } else {
         let integer = ["i8", "i16", "i32", "i64"]
             .iter()
@@ -1022,55 +1020,23 @@ fn decimal_literal(literal: &Value, target: ArrowType) -> Option<Value> {
     if i64::from(digits) > precision {
         return None;
     }
-    Some(json!({ "literal": { "decimal": {
-        "value": base64_encode(&unscaled.to_le_bytes()),
-        "precision": precision,
-        "scale": scale
-    } } }))
+    Some(json!({ "literal": { "decimal": decimal_json(unscaled, precision, scale)? } }))
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding, as the JSON form writes bytes.
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut text = String::new();
-    for chunk in bytes.chunks(3) {
-        let mut group = [0u8; 3];
-        group[..chunk.len()].copy_from_slice(chunk);
-        let bits = (u32::from(group[0]) << 16) | (u32::from(group[1]) << 8) | u32::from(group[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                text.push(char::from(BASE64[((bits >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                text.push('=');
-            }
-        }
-    }
-    text
+/// The unscaled value of a decimal literal's JSON form (its bytes are base64 there).
+fn unscaled_of(decimal: &Value) -> Option<i128> {
+    let parsed: Decimal = serde_json::from_value(decimal.clone()).ok()?;
+    Some(i128::from_le_bytes(parsed.value.try_into().ok()?))
 }
 
-/// Standard or URL-safe base64, padded or not; `None` for other text.
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let mut bits = 0u32;
-    let mut count = 0u32;
-    for c in text.bytes().filter(|&c| c != b'=') {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        bits = ((bits << 6) | u32::from(value)) & 0xffff;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            bytes.push(((bits >> count) & 0xff) as u8);
-        }
-    }
-    Some(bytes)
+/// A decimal literal's JSON form.
+fn decimal_json(unscaled: i128, precision: i64, scale: i64) -> Option<Value> {
+    let decimal = Decimal {
+        value: unscaled.to_le_bytes().to_vec(),
+        precision: i32::try_from(precision).ok()?,
+        scale: i32::try_from(scale).ok()?,
+    };
+    serde_json::to_value(decimal).ok()
 }
 
 #[cfg(test)]
@@ -1078,8 +1044,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::{
-        ArrowType, Typer, arithmetic, base64_decode, base64_encode, common_type, decimal_literal,
-        function_names, typed_measure_inputs,
+        ArrowType, Typer, arithmetic, common_type, decimal_json, decimal_literal, function_names,
+        typed_measure_inputs, unscaled_of,
     };
     use crate::export::acero::field_reference;
 
@@ -1324,24 +1290,22 @@ mod tests {
     }
 
     #[test]
-    fn base64_round_trips_the_json_forms_bytes() {
-        let one = base64_decode("AQAAAAAAAAAAAAAAAAAAAA==").expect("base64");
-        assert_eq!(one.len(), 16);
+    fn decimal_values_round_trip_through_the_json_form() {
+        let one = json!({ "value": "AQAAAAAAAAAAAAAAAAAAAA==", "precision": 1, "scale": 0 });
+        assert_eq!(unscaled_of(&one), Some(1));
+        // The JSON form leaves out a zero scale, as protobuf's JSON mapping does.
         assert_eq!(
-            i128::from_le_bytes(one.clone().try_into().expect("16 bytes")),
-            1
+            decimal_json(1, 1, 0),
+            Some(json!({ "value": "AQAAAAAAAAAAAAAAAAAAAA==", "precision": 1 }))
         );
-        assert_eq!(base64_encode(&one), "AQAAAAAAAAAAAAAAAAAAAA==");
-        let minus_seven = base64_decode("+f///////////////////w==").expect("base64");
         assert_eq!(
-            i128::from_le_bytes(minus_seven.try_into().expect("16 bytes")),
-            -7
+            unscaled_of(&decimal_json(-300, 5, 2).expect("json")),
+            Some(-300)
         );
-        assert_eq!(base64_encode(b"Man"), "TWFu");
-        assert_eq!(base64_encode(b"Ma"), "TWE=");
-        assert_eq!(base64_encode(b"M"), "TQ==");
-        assert_eq!(base64_decode("TWE=").as_deref(), Some(&b"Ma"[..]));
-        assert_eq!(base64_decode("not base64!"), None);
+        let minus_seven =
+            json!({ "value": "+f///////////////////w==", "precision": 1, "scale": 0 });
+        assert_eq!(unscaled_of(&minus_seven), Some(-7));
+        assert_eq!(unscaled_of(&json!({ "value": "not base64!" })), None);
     }
 
     #[test]
@@ -1354,26 +1318,10 @@ mod tests {
             Some(decimal_literal_json("AAAAAAAAAAAAAAAAAAAAAA==", 32, 4))
         );
         let widened = decimal_literal(&one()["literal"], d(32, 4)).expect("widened");
-        let value = widened["literal"]["decimal"]["value"]
-            .as_str()
-            .expect("base64");
-        let bytes = base64_decode(value).expect("base64");
-        assert_eq!(
-            i128::from_le_bytes(bytes.try_into().expect("16 bytes")),
-            10_000
-        );
+        assert_eq!(unscaled_of(&widened["literal"]["decimal"]), Some(10_000));
         // Integers, i64 written as a string.
         let widened = decimal_literal(&json!({ "i64": "-3" }), d(5, 2)).expect("widened");
-        let bytes = base64_decode(
-            widened["literal"]["decimal"]["value"]
-                .as_str()
-                .expect("b64"),
-        )
-        .expect("base64");
-        assert_eq!(
-            i128::from_le_bytes(bytes.try_into().expect("16 bytes")),
-            -300
-        );
+        assert_eq!(unscaled_of(&widened["literal"]["decimal"]), Some(-300));
         // A narrower scale, too few digits, or not a number: no literal.
         assert_eq!(decimal_literal(&zero["literal"], d(10, 2)), None);
         assert_eq!(decimal_literal(&json!({ "i32": 1000 }), d(3, 0)), None);
