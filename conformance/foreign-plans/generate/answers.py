@@ -37,10 +37,20 @@ DATASETS = {
     },
 }
 DATASETS["features"] = DATASETS["tpch"]
+TPCDS_SCALE = os.environ.get("SWITCHYARD_FOREIGN_TPCDS_SCALE", "0.01")
+if TPCDS_SCALE != "0.01":
+    DATASETS["tpcds"] = dict(DATASETS["tpcds"], name=f"tpcds-sf{TPCDS_SCALE}",
+                             description=DATASETS["tpcds"]["description"].replace("0.01", TPCDS_SCALE),
+                             generate=f"scripts/tpcds-data.sh DIR {TPCDS_SCALE}")
+
+
+def connect():
+    # one thread: unordered answers come out in the same row order every run
+    return duckdb.connect(config={"threads": 1})
 
 
 def tpch_connection(corpus):
-    con = duckdb.connect()
+    con = connect()
     root = os.path.join(corpus, "duckdb-1.1.3-generated")
     with open(os.path.join(root, "ddl/tpch_ddl.sql")) as f:
         for statement in queries.split_statements(f.read()):
@@ -52,7 +62,7 @@ def tpch_connection(corpus):
 
 
 def tpcds_connection(tpcds_dir):
-    con = duckdb.connect()
+    con = connect()
     for path in sorted(glob.glob(os.path.join(tpcds_dir, "*.parquet"))):
         table = os.path.basename(path)[: -len(".parquet")]
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{path}')")
@@ -156,7 +166,7 @@ def main():
                  "regenerate with scripts/generate-foreign-plans.sh. Paths are relative to this file; data set "
                  "paths are relative to the shared corpus (../shared/corpus) or made by the named script.",
         "answers_by": f"DuckDB {duckdb.__version__} (Python package duckdb=={duckdb.__version__}) running the SQL file directly",
-        "datasets": {"tpch-sf0.01": DATASETS["tpch"], "tpcds-sf0.01": DATASETS["tpcds"]},
+        "datasets": {DATASETS["tpch"]["name"]: DATASETS["tpch"], DATASETS["tpcds"]["name"]: DATASETS["tpcds"]},
         "plans": [],
     }
     connections = {}
