@@ -4,7 +4,7 @@
 
 Usage: python substrait_python.py OUT_DIR
 
-Writes OUT_DIR/substrait-python-<version>/tpch/<name>.{plan.json,plan.pb,sql} and
+Writes OUT_DIR/substrait-python-<version>/dataframe/<name>.{plan.json,plan.pb,sql} and
 OUT_DIR/substrait-python-<version>/generation.json. The table schemas are the ones of
 <corpus>/duckdb-1.1.3-generated/ddl/tpch_ddl.sql (NOT NULL columns, DECIMAL(15,2) money).
 """
@@ -20,6 +20,7 @@ from importlib.metadata import version
 from google.protobuf import json_format
 
 import substrait.dataframe as sub
+from dataframe_cases import SQL
 from substrait import algebra_pb2 as stalg
 
 f = sub.f
@@ -71,18 +72,14 @@ def money(text):
 CASES = []
 
 
-def case(name, sql):
+def case(name):
     def register(build):
-        CASES.append((name, sql.strip() + "\n", build))
+        CASES.append((name, SQL[name].strip() + "\n", build))
         return build
     return register
 
 
-@case("filter-project-arithmetic", """
-SELECT l_orderkey, l_linenumber, l_extendedprice * (1 - l_discount) AS disc_price
-FROM lineitem
-WHERE l_quantity < 3 AND l_discount >= 0.09
-""")
+@case("filter-project-arithmetic")
 def _():
     return (t("lineitem")
             .filter((col("l_quantity") < money("3")) & (col("l_discount") >= money("0.09")))
@@ -90,14 +87,7 @@ def _():
                     (col("l_extendedprice") * (money("1") - col("l_discount"))).alias("disc_price")))
 
 
-@case("pricing-summary", """
-SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty,
-       sum(l_extendedprice) AS sum_base_price, avg(l_discount) AS avg_disc, count(*) AS count_order
-FROM lineitem
-WHERE l_shipdate <= DATE '1998-09-02'
-GROUP BY l_returnflag, l_linestatus
-ORDER BY l_returnflag, l_linestatus
-""")
+@case("pricing-summary")
 def _():
     return (t("lineitem")
             .filter(col("l_shipdate") <= d("1998-09-02"))
@@ -109,12 +99,7 @@ def _():
             .sort("l_returnflag", "l_linestatus"))
 
 
-@case("forecast-revenue", """
-SELECT sum(l_extendedprice * l_discount) AS revenue
-FROM lineitem
-WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01'
-  AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24
-""")
+@case("forecast-revenue")
 def _():
     return (t("lineitem")
             .filter((col("l_shipdate") >= d("1994-01-01")) & (col("l_shipdate") < d("1995-01-01"))
@@ -123,12 +108,7 @@ def _():
             .aggregate((), f.sum(col("l_extendedprice") * col("l_discount")).alias("revenue")))
 
 
-@case("join-group-count", """
-SELECT c_mktsegment, count(*) AS orders, sum(o_totalprice) AS total
-FROM customer JOIN orders ON c_custkey = o_custkey
-GROUP BY c_mktsegment
-ORDER BY c_mktsegment
-""")
+@case("join-group-count")
 def _():
     return (t("customer").join(t("orders"), col("c_custkey") == col("o_custkey"))
             .group_by("c_mktsegment")
@@ -136,13 +116,7 @@ def _():
             .sort("c_mktsegment"))
 
 
-@case("three-way-join", """
-SELECT r_name, n_name, count(*) AS suppliers
-FROM supplier JOIN nation ON s_nationkey = n_nationkey JOIN region ON n_regionkey = r_regionkey
-WHERE r_name IN ('ASIA', 'EUROPE')
-GROUP BY r_name, n_name
-ORDER BY r_name, n_name
-""")
+@case("three-way-join")
 def _():
     return (t("supplier").join(t("nation"), col("s_nationkey") == col("n_nationkey"))
             .join(t("region"), col("n_regionkey") == col("r_regionkey"))
@@ -152,13 +126,7 @@ def _():
             .sort("r_name", "n_name"))
 
 
-@case("left-join-count", """
-SELECT c_custkey, count(o_orderkey) AS orders
-FROM customer LEFT JOIN orders ON c_custkey = o_custkey
-WHERE c_custkey < 40
-GROUP BY c_custkey
-ORDER BY c_custkey
-""")
+@case("left-join-count")
 def _():
     return (t("customer").filter(col("c_custkey") < lit(40))
             .join(t("orders"), col("c_custkey") == col("o_custkey"), how="left")
@@ -167,82 +135,51 @@ def _():
             .sort("c_custkey"))
 
 
-@case("top-n", """
-SELECT o_orderkey, o_custkey, o_totalprice
-FROM orders
-ORDER BY o_totalprice DESC, o_orderkey
-LIMIT 10
-""")
+@case("top-n")
 def _():
     return (t("orders").select("o_orderkey", "o_custkey", "o_totalprice")
             .sort("o_totalprice", "o_orderkey", descending=[True, False])
             .limit(10))
 
 
-@case("limit-offset", """
-SELECT n_name FROM nation ORDER BY n_name LIMIT 5 OFFSET 10
-""")
+@case("limit-offset")
 def _():
     return t("nation").select("n_name").sort("n_name").limit(5, offset=10)
 
 
-@case("union-all", """
-SELECT n_name AS name FROM nation WHERE n_regionkey = 1
-UNION ALL
-SELECT r_name FROM region
-""")
+@case("union-all")
 def _():
     return (t("nation").filter(col("n_regionkey") == lit(1, sub.i32)).select(col("n_name").alias("name"))
             .union(t("region").select(col("r_name").alias("name"))))
 
 
-@case("union-distinct", """
-SELECT n_regionkey AS k FROM nation
-UNION
-SELECT c_nationkey FROM customer
-""")
+@case("union-distinct")
 def _():
     return (t("nation").select(col("n_regionkey").alias("k"))
             .union(t("customer").select(col("c_nationkey").alias("k")), distinct=True))
 
 
-@case("intersect", """
-SELECT c_nationkey AS k FROM customer WHERE c_acctbal > 9000
-INTERSECT
-SELECT s_nationkey FROM supplier WHERE s_acctbal < 0
-""")
+@case("intersect")
 def _():
     return (t("customer").filter(col("c_acctbal") > money("9000")).select(col("c_nationkey").alias("k"))
             .intersect(t("supplier").filter(col("s_acctbal") < money("0"))
                        .select(col("s_nationkey").alias("k"))))
 
 
-@case("except", """
-SELECT n_nationkey AS k FROM nation
-EXCEPT
-SELECT s_nationkey FROM supplier WHERE s_acctbal > 9900
-""")
+@case("except")
 def _():
     return (t("nation").select(col("n_nationkey").alias("k"))
             .except_(t("supplier").filter(col("s_acctbal") > money("9900"))
                      .select(col("s_nationkey").alias("k"))))
 
 
-@case("anti-join", """
-SELECT c_custkey FROM customer
-WHERE NOT EXISTS (SELECT 1 FROM orders WHERE o_custkey = c_custkey)
-ORDER BY c_custkey
-""")
+@case("anti-join")
 def _():
     return (t("customer").join(t("orders"), col("c_custkey") == col("o_custkey"), how="left_anti")
             .select("c_custkey").sort("c_custkey"))
 
 
-@case("semi-join", """
-SELECT s_suppkey, s_name FROM supplier
-WHERE EXISTS (SELECT 1 FROM nation WHERE n_nationkey = s_nationkey AND n_regionkey = 2)
-ORDER BY s_suppkey
-""")
+@case("semi-join")
 def _():
     return (t("supplier")
             .join(t("nation").filter(col("n_regionkey") == lit(2, sub.i32)),
@@ -250,12 +187,7 @@ def _():
             .select("s_suppkey", "s_name").sort("s_suppkey"))
 
 
-@case("case-when", """
-SELECT n_name,
-       CASE WHEN n_regionkey = 0 THEN 'africa' WHEN n_regionkey = 1 THEN 'america' ELSE 'other' END AS region
-FROM nation
-ORDER BY n_name
-""")
+@case("case-when")
 def _():
     return (t("nation")
             .select("n_name",
@@ -265,12 +197,7 @@ def _():
             .sort("n_name"))
 
 
-@case("string-functions", """
-SELECT p_partkey, upper(p_name) AS name, substring(p_type, 1, 5) AS type_prefix
-FROM part
-WHERE p_name LIKE '%green%' AND p_partkey < 200
-ORDER BY p_partkey
-""")
+@case("string-functions")
 def _():
     return (t("part")
             .filter(f.like(col("p_name"), lit("%green%")) & (col("p_partkey") < lit(200)))
@@ -279,13 +206,7 @@ def _():
             .sort("p_partkey"))
 
 
-@case("in-list-and-or", """
-SELECT o_orderpriority, count(*) AS orders
-FROM orders
-WHERE o_orderstatus IN ('F', 'P') OR o_totalprice > 400000
-GROUP BY o_orderpriority
-ORDER BY o_orderpriority
-""")
+@case("in-list-and-or")
 def _():
     return (t("orders")
             .filter(col("o_orderstatus").is_in(["F", "P"]) | (col("o_totalprice") > money("400000")))
@@ -293,23 +214,14 @@ def _():
             .sort("o_orderpriority"))
 
 
-@case("cast-to-double", """
-SELECT s_suppkey, CAST(s_acctbal AS DOUBLE) / 3.0 AS third
-FROM supplier WHERE s_suppkey < 10
-ORDER BY s_suppkey
-""")
+@case("cast-to-double")
 def _():
     return (t("supplier").filter(col("s_suppkey") < lit(10))
             .select("s_suppkey", (col("s_acctbal").cast(sub.fp64.non_null) / lit(3.0)).alias("third"))
             .sort("s_suppkey"))
 
 
-@case("count-distinct-min-max", """
-SELECT l_shipmode, count(DISTINCT l_suppkey) AS suppliers, min(l_shipdate) AS first, max(l_shipdate) AS last
-FROM lineitem
-GROUP BY l_shipmode
-ORDER BY l_shipmode
-""")
+@case("count-distinct-min-max")
 def _():
     return (t("lineitem").group_by("l_shipmode")
             .agg(f.count(col("l_suppkey")).distinct().alias("suppliers"),
@@ -317,19 +229,13 @@ def _():
             .sort("l_shipmode"))
 
 
-@case("cross-join", """
-SELECT n_name, r_name FROM nation CROSS JOIN region WHERE r_regionkey < 2
-""")
+@case("cross-join")
 def _():
     return (t("nation").cross_join(t("region")).filter(col("r_regionkey") < lit(2, sub.i32))
             .select("n_name", "r_name"))
 
 
-@case("scalar-subquery", """
-SELECT s_name, s_acctbal FROM supplier
-WHERE s_acctbal > (SELECT CAST(avg(s_acctbal) * 1.8 AS DECIMAL(15,2)) FROM supplier)
-ORDER BY s_name
-""")
+@case("scalar-subquery")
 def _():
     threshold = (t("supplier").aggregate((), f.avg(col("s_acctbal")).alias("a"))
                  .select((col("a") * money("1.8")).cast(dec()).alias("x")))
@@ -337,34 +243,20 @@ def _():
             .select("s_name", "s_acctbal").sort("s_name"))
 
 
-@case("window-row-number", """
-SELECT n_name, n_regionkey,
-       row_number() OVER (PARTITION BY n_regionkey ORDER BY n_name) AS rn
-FROM nation
-""")
+@case("window-row-number")
 def _():
     return (t("nation").select(
         "n_name", "n_regionkey",
         f.row_number().over(partition_by=[col("n_regionkey")], order_by=[col("n_name")]).alias("rn")))
 
 
-@case("having", """
-SELECT o_custkey, count(*) AS orders FROM orders
-GROUP BY o_custkey HAVING count(*) > 25
-ORDER BY o_custkey
-""")
+@case("having")
 def _():
     return (t("orders").group_by("o_custkey").agg(f.count().alias("orders"))
             .filter(col("orders") > lit(25)).sort("o_custkey"))
 
 
-@case("date-range-null-checks", """
-SELECT o_orderdate, count(*) AS orders
-FROM orders
-WHERE o_orderdate BETWEEN DATE '1995-03-01' AND DATE '1995-03-10' AND o_comment IS NOT NULL
-GROUP BY o_orderdate
-ORDER BY o_orderdate
-""")
+@case("date-range-null-checks")
 def _():
     return (t("orders")
             .filter(col("o_orderdate").between(d("1995-03-01"), d("1995-03-10"))
@@ -376,13 +268,13 @@ def main():
     out_root = sys.argv[1]
     producer_version = version("substrait")
     producer_dir = os.path.join(out_root, f"substrait-python-{producer_version}")
-    out_dir = os.path.join(producer_dir, "tpch")
+    out_dir = os.path.join(producer_dir, "dataframe")
     os.makedirs(out_dir, exist_ok=True)
     for old in os.listdir(out_dir):
         os.remove(os.path.join(out_dir, old))
     entries = []
     for name, sql, build in CASES:
-        entry = {"set": "tpch", "query": name, "sql_source": "generate/substrait_python.py"}
+        entry = {"set": "dataframe", "query": name, "sql_source": "generate/dataframe_cases.py"}
         with open(os.path.join(out_dir, f"{name}.sql"), "w") as fh:
             fh.write(sql)
         try:

@@ -1,0 +1,3 @@
+SELECT s_suppkey, s_name FROM supplier
+WHERE EXISTS (SELECT 1 FROM nation WHERE n_nationkey = s_nationkey AND n_regionkey = 2)
+ORDER BY s_suppkey

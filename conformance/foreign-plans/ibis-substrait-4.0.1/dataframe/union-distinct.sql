@@ -1,0 +1,3 @@
+SELECT n_regionkey AS k FROM nation
+UNION
+SELECT c_nationkey FROM customer

@@ -1,0 +1,1 @@
+SELECT s_suppkey, CAST(s_acctbal AS REAL) - CAST(1.5 AS REAL) AS less, CAST(s_acctbal AS REAL) * CAST(2 AS REAL) AS twice, CAST(s_acctbal AS REAL) / CAST(4 AS REAL) AS quarter FROM supplier WHERE s_suppkey < 20

@@ -1,0 +1,1 @@
+SELECT n_name, n_regionkey, row_number() OVER (PARTITION BY n_regionkey ORDER BY n_name) AS row_number, rank() OVER (ORDER BY n_regionkey) AS rank, dense_rank() OVER (ORDER BY n_regionkey) AS dense_rank FROM nation
