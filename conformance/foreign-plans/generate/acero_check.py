@@ -12,6 +12,7 @@ import glob
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 
@@ -46,8 +47,10 @@ def run_one(plan_path, out):
         reader = substrait.run_query(pa.py_buffer(plan), table_provider=lambda names, _: data[names[-1]])
         pq.write_table(reader.read_all(), out + ".parquet")
     except Exception as error:
+        # protobuf's debug text is made unstable on purpose (a random marker and spacing)
+        message = re.sub(r"goo\.gle/debug\w*\s*", "", f"{type(error).__name__}: {error}")
         with open(out + ".error", "w") as f:
-            f.write(" ".join(f"{type(error).__name__}: {error}".split()) + "\n")
+            f.write(" ".join(message.split()) + "\n")
 
 
 def main():
