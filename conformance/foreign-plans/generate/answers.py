@@ -208,6 +208,7 @@ def main():
                  "paths are relative to the shared corpus (../shared/corpus) or made by the named script.",
         "answers_by": f"DuckDB {duckdb.__version__} (Python package duckdb=={duckdb.__version__}) running the SQL file directly",
         "datasets": {DATASETS["tpch"]["name"]: DATASETS["tpch"], DATASETS["tpcds"]["name"]: DATASETS["tpcds"]},
+        "producers": {},
         "plans": [],
     }
     connections = {}
@@ -221,6 +222,9 @@ def main():
         producer_folder = os.path.basename(producer_dir)
         with open(generation) as f:
             info = json.load(f)
+        manifest["producers"][producer_folder] = {
+            "producer": info["producer"], "producer_version": info["producer_version"],
+            "packages": info["packages"], "generation": f"{producer_folder}/generation.json"}
         for entry in info["entries"]:
             set_name = entry["set"]
             dataset = DATASETS[set_name]
