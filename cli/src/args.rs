@@ -15,6 +15,10 @@ pub struct Cli {
     /// The configuration file (tables and engines).
     #[arg(long, global = true, default_value = DEFAULT_CONFIG_FILE, env = "SWITCHYARD_CONFIG")]
     pub config: PathBuf,
+    /// Refuse plans with warnings (a comparison of an expression with itself, a literal
+    /// cast that loses its value...) instead of running them as written.
+    #[arg(long, global = true)]
+    pub strict_plans: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

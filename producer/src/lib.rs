@@ -20,12 +20,15 @@ pub mod plan_cache;
 pub mod plan_fingerprint;
 pub mod plan_io;
 pub mod plan_size;
+pub mod plan_warnings;
 pub mod producer;
 pub mod rel_tree;
 mod sql;
 pub mod standard_functions;
 pub mod to_substrait;
+pub mod type_rules;
 pub mod validated;
+pub mod visit;
 
 pub use catalog::{Catalog, CatalogTable, FileSource, TableConfig, TableFormat};
 pub use dataframe::Frame;

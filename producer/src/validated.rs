@@ -10,20 +10,29 @@ use crate::error::{ProducerError, Result};
 use crate::plan_fingerprint::plan_fingerprint;
 use crate::plan_io::{PlanFormat, decode_plan};
 use crate::rel_tree::{plan_roots, rel_depth, rel_inputs};
+use crate::plan_warnings::{PlanWarning, WarningChecks};
+use crate::type_rules::TypeRules;
+use crate::visit::walk_plan;
 use datafusion_substrait::substrait::proto::rel::RelType;
 
 /// The deepest relation tree we accept (protobuf decoding already caps message nesting at 100).
 pub const MAX_REL_DEPTH: usize = 500;
 
-/// A plan that decoded and passed the structural checks every engine relies on:
-/// it has exactly one root relation, present and of bounded depth, and
-/// extension anchors are unique and point at declared URNs.
+/// A plan that decoded and passed the checks every engine relies on: it has exactly one root
+/// relation, present and of bounded depth; extension anchors are unique and point at declared
+/// URNs; and the typed walk ([`crate::visit`]) resolved every field reference (direct ones
+/// against their input after its emit, outer ones by `steps_out` against the enclosing
+/// queries), every function anchor and grouping reference, and found every type and literal
+/// within its parameter rules. Library users who hand a plan to an engine without the router
+/// get the same refusals.
 #[derive(Debug, Clone)]
 pub struct ValidatedPlan {
     plan: Arc<Plan>,
     /// Computed on first use and shared by clones: encoding a plan to hash it costs more
     /// than the rest of a routing decision.
     fingerprint: Arc<OnceLock<String>>,
+    /// Likely producer mistakes found on entry (the plan still runs as written).
+    warnings: Arc<Vec<PlanWarning>>,
 }
 
 impl ValidatedPlan {
@@ -32,9 +41,11 @@ impl ValidatedPlan {
         check_references(&plan)?;
         check_relations(&plan)?;
         check_extensions(&plan)?;
+        let warnings = check_walk(&plan)?;
         Ok(Self {
             plan: Arc::new(plan),
             fingerprint: Arc::default(),
+            warnings: Arc::new(warnings),
         })
     }
 
@@ -53,6 +64,12 @@ impl ValidatedPlan {
     pub fn fingerprint(&self) -> &str {
         self.fingerprint
             .get_or_init(|| plan_fingerprint(&self.plan))
+    }
+
+    /// Constructs in the plan that are legal but almost never intended
+    /// ([`crate::plan_warnings`]), found in the same walk as validation.
+    pub fn warnings(&self) -> &[PlanWarning] {
+        &self.warnings
     }
 
     /// The producer named in `plan.version.producer`, if any.
@@ -145,6 +162,27 @@ fn find_cycle(edges: &[Vec<usize>]) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+/// Walks the plan once with the type rules and the warning checks: every problem the walk or
+/// the rules find is reported, each with its path; otherwise the warnings are returned.
+fn check_walk(plan: &Plan) -> Result<Vec<PlanWarning>> {
+    let mut visitors = (TypeRules::default(), WarningChecks::default());
+    let outcome = walk_plan(plan, &mut visitors);
+    let (rules, warnings) = visitors;
+    let problems: Vec<String> = outcome
+        .problems
+        .iter()
+        .chain(&rules.problems)
+        .map(ToString::to_string)
+        .collect();
+    if problems.is_empty() {
+        return Ok(warnings.warnings);
+    }
+    Err(ProducerError::Invalid(format!(
+        "the plan is invalid: {}",
+        problems.join("; ")
+    )))
 }
 
 fn check_relations(plan: &Plan) -> Result<()> {

@@ -7,15 +7,28 @@ use switchyard_producer::substrait::proto::extensions::{
     SimpleExtensionDeclaration, SimpleExtensionUrn,
 };
 use switchyard_producer::substrait::proto::rel::RelType;
+use switchyard_producer::substrait::proto::expression::literal::LiteralType;
+use switchyard_producer::substrait::proto::expression::{Literal, RexType};
 use switchyard_producer::substrait::proto::{
-    FilterRel, Plan, PlanRel, ReadRel, Rel, RelRoot, plan_rel, read_rel,
+    Expression, FilterRel, NamedStruct, Plan, PlanRel, ReadRel, Rel, RelRoot, Type, plan_rel,
+    read_rel, r#type,
 };
 use switchyard_producer::validated::MAX_REL_DEPTH;
 use switchyard_producer::{PlanFormat, ProducerError, ValidatedPlan, encode_plan};
 
+/// A read of `table`, one `i64` column `x`.
 fn read(table: &str) -> Rel {
     Rel {
         rel_type: Some(RelType::Read(Box::new(ReadRel {
+            base_schema: Some(NamedStruct {
+                names: vec!["x".into()],
+                r#struct: Some(r#type::Struct {
+                    types: vec![Type {
+                        kind: Some(r#type::Kind::I64(r#type::I64::default())),
+                    }],
+                    ..Default::default()
+                }),
+            }),
             read_type: Some(read_rel::ReadType::NamedTable(read_rel::NamedTable {
                 names: vec![table.to_string()],
                 ..Default::default()
@@ -25,10 +38,17 @@ fn read(table: &str) -> Rel {
     }
 }
 
+/// `input` filtered by `true`.
 fn filter(input: Rel) -> Rel {
     Rel {
         rel_type: Some(RelType::Filter(Box::new(FilterRel {
             input: Some(Box::new(input)),
+            condition: Some(Box::new(Expression {
+                rex_type: Some(RexType::Literal(Literal {
+                    literal_type: Some(LiteralType::Boolean(true)),
+                    ..Default::default()
+                })),
+            })),
             ..Default::default()
         }))),
     }

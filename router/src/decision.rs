@@ -6,6 +6,8 @@ use std::fmt;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
+use switchyard_producer::plan_warnings::PlanWarning;
+
 use crate::capabilities::MissingFeature;
 use crate::cost::{CostBreakdown, PlanEstimate};
 
@@ -30,10 +32,10 @@ pub struct RouteDecision {
     pub fingerprint: String,
     /// The plan's estimated rows and bytes.
     pub estimate: PlanEstimate,
-    /// What makes the plan invalid whatever the engine (a call to a function the plan never
-    /// declares), each with its plan path; a plan with any is refused before it runs.
+    /// Constructs in the plan that are legal but almost never intended, each with its path
+    /// (the plan runs as written unless `routing.strict_plans` is set).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub defects: Vec<String>,
+    pub warnings: Vec<PlanWarning>,
 }
 
 /// One engine's side of a decision.
@@ -124,6 +126,9 @@ impl fmt::Display for RouteDecision {
             round_count(self.estimate.processed_rows),
             bytes(self.estimate.scan_bytes)
         )?;
+        for warning in &self.warnings {
+            writeln!(f, "warning: {warning}")?;
+        }
         let mut table = Table::new();
         table.load_preset(UTF8_FULL_CONDENSED);
         table.set_header(["engine", "kind", "verdict", "est. ms", "why"]);

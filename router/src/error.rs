@@ -31,12 +31,11 @@ pub enum RouterError {
     /// An engine failed.
     #[error(transparent)]
     Engine(#[from] EngineError),
-    /// The plan is invalid whatever the engine (it passed decoding and the structural
-    /// checks, but refers to things it does not declare).
-    #[error("the plan is invalid: {defects}")]
-    InvalidPlan {
-        /// Each defect with its plan path, `; ` separated.
-        defects: String,
+    /// The plan has warnings and `routing.strict_plans` refuses such plans.
+    #[error("refused (strict plans): {warnings}")]
+    PlanWarnings {
+        /// Each warning with its class and plan path, `; ` separated.
+        warnings: String,
     },
     /// A plan or query over one of the configured limits (`service.limits`, which the
     /// command line applies too).

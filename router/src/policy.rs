@@ -57,6 +57,8 @@ impl Rule {
 pub struct Policy {
     /// Fail rather than fall back.
     pub strict: bool,
+    /// Refuse plans with warnings.
+    pub strict_plans: bool,
     /// The scan ceiling for embedded engines.
     pub embedded_max_bytes: Option<u64>,
     /// Rules in order.
@@ -76,6 +78,7 @@ impl Policy {
         }
         Ok(Self {
             strict: config.strict,
+            strict_plans: config.strict_plans,
             embedded_max_bytes: config.embedded_max_bytes,
             rules,
         })

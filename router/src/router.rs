@@ -154,9 +154,16 @@ impl Router {
             .map(|e| &e.profile)
     }
 
-    /// Routes a plan.
+    /// Routes a plan; the decision carries the plan's warnings.
     pub fn route(&self, plan: &ValidatedPlan) -> RouteDecision {
-        self.route_features(&PlanFeatures::of(plan))
+        let mut decision = self.route_features(&PlanFeatures::of(plan));
+        decision.warnings = plan.warnings().to_vec();
+        decision
+    }
+
+    /// Whether plans with warnings are refused (`routing.strict_plans`).
+    pub fn strict_plans(&self) -> bool {
+        self.policy.strict_plans
     }
 
     /// Routes a plan whose features are known.
@@ -261,7 +268,7 @@ impl Router {
                 .any(|r| matches!(r.relation, "WRITE" | "DDL" | "UPDATE")),
             fingerprint: features.fingerprint.clone(),
             estimate,
-            defects: features.defects.clone(),
+            warnings: Vec::new(),
         }
     }
 

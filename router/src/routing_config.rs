@@ -15,6 +15,11 @@ pub struct RoutingConfig {
     /// Fail when the chosen engine fails, rather than falling back to the next.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub strict: bool,
+    /// Refuse plans with warnings (constructs that are legal but almost never intended,
+    /// such as `x = x` or a literal cast that loses its value) instead of running them as
+    /// written; `--strict-plans` on the command line.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict_plans: bool,
     /// Embedded engines (DataFusion, DuckDB) are not sent plans scanning more than this
     /// many bytes: a number, or text such as `2GB`, `512 MiB`.
     #[serde(

@@ -163,9 +163,14 @@ impl Switchyard {
             }
             None => self.router.route(plan),
         };
-        if !decision.defects.is_empty() {
-            return Err(RouterError::InvalidPlan {
-                defects: decision.defects.join("; "),
+        if self.router.strict_plans() && !decision.warnings.is_empty() {
+            return Err(RouterError::PlanWarnings {
+                warnings: decision
+                    .warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
             });
         }
         Ok(decision)

@@ -11,7 +11,7 @@ use crate::args::CalibrateArgs;
 use crate::commands::open;
 
 pub async fn run(config: &Path, args: CalibrateArgs) -> Result<()> {
-    let switchyard = open(config).await?;
+    let switchyard = open(config, false).await?;
     let engines: Vec<String> = if args.engines.is_empty() {
         switchyard
             .engines()

@@ -36,27 +36,28 @@ use crate::args::{Cli, Command, SqlSource};
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Datagen(args) => datagen::run(args),
-        Command::Catalog => catalog::run(&open(&cli.config).await?).await,
-        Command::Plan(args) => plan::run(&open(&cli.config).await?, args).await,
-        Command::Run(args) => run::run(&open(&cli.config).await?, args).await,
-        Command::Engines => engines::run(&open(&cli.config).await?).await,
-        Command::Translate(args) => translate::run(&open(&cli.config).await?, args).await,
-        Command::Load(args) => load::run(&open(&cli.config).await?, args).await,
-        Command::Features(args) => features::run(&open(&cli.config).await?, args).await,
-        Command::Explain(args) => explain::run(&open(&cli.config).await?, args).await,
+        Command::Catalog => catalog::run(&open(&cli.config, cli.strict_plans).await?).await,
+        Command::Plan(args) => plan::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Run(args) => run::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Engines => engines::run(&open(&cli.config, cli.strict_plans).await?).await,
+        Command::Translate(args) => translate::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Load(args) => load::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Features(args) => features::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Explain(args) => explain::run(&open(&cli.config, cli.strict_plans).await?, args).await,
         Command::Calibrate(args) => calibrate::run(&cli.config, args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(args) => bench::run(args).await,
-        Command::Conformance(args) => conformance::run(&open(&cli.config).await?, args).await,
-        Command::Normalize(args) => normalize::run(&open(&cli.config).await?, args).await,
-        Command::Export(args) => export::run(&open(&cli.config).await?, args).await,
-        Command::Serve(args) => serve::run(&cli.config, args).await,
+        Command::Conformance(args) => conformance::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Normalize(args) => normalize::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Export(args) => export::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Serve(args) => serve::run(&cli.config, cli.strict_plans, args).await,
         Command::Cluster(command) => cluster::run(command).await,
     }
 }
 
-/// Loads the configuration and opens its tables and engines.
-pub async fn open(config: &Path) -> Result<Switchyard> {
+/// Loads the configuration and opens its tables and engines; `strict_plans` (the
+/// `--strict-plans` flag) refuses plans with warnings whatever the configuration says.
+pub async fn open(config: &Path, strict_plans: bool) -> Result<Switchyard> {
     if !config.exists() {
         bail!(
             "config file {} not found; pass --config FILE, or make one with `switchyard datagen tpch`",
@@ -64,6 +65,7 @@ pub async fn open(config: &Path) -> Result<Switchyard> {
         );
     }
     let mut config = Config::load(config)?;
+    config.file.routing.strict_plans |= strict_plans;
     // The command line holds plans to the limits the service does (`service.limits`).
     if let Some(limit) = config.file.service.limits.memory_limit_bytes {
         config.cap_datafusion_memory(limit);

@@ -25,6 +25,9 @@ pub async fn run(switchyard: &Switchyard, args: NormalizeArgs) -> Result<()> {
         for pass in &report.passes {
             text.push_str(&format!("pass {}: {}\n", pass.name, pass.detail));
         }
+        for warning in plan.warnings() {
+            text.push_str(&format!("warning: {warning}\n"));
+        }
         // With -o the plan goes to the file and the explanation is the command's output.
         if args.output.is_some() {
             print!("{text}");

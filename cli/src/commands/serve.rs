@@ -11,14 +11,16 @@ use tokio::net::TcpListener;
 
 use crate::args::ServeArgs;
 
-pub async fn run(config: &Path, args: ServeArgs) -> Result<()> {
+pub async fn run(config: &Path, strict_plans: bool, args: ServeArgs) -> Result<()> {
     if !config.exists() {
         bail!(
             "config file {} not found; pass --config FILE, or make one with `switchyard datagen tpch`",
             config.display()
         );
     }
-    let service = Service::open(Config::load(config)?).await?;
+    let mut config = Config::load(config)?;
+    config.file.routing.strict_plans |= strict_plans;
+    let service = Service::open(config).await?;
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -1,4 +1,4 @@
-//! `project_emit`: gives DuckDB 1.1.3's projections the emit they mean.
+//! `project_emit`: gives DuckDB 1.1.3's and DataFusion 40's projections the emit they mean.
 //!
 //! A `ProjectRel` outputs its input's fields followed by its expressions, unless an `emit`
 //! picks some. DuckDB 1.1.3 writes projections without `emit` but means "the expressions
@@ -18,12 +18,7 @@ pub const NAME: &str = "project_emit";
 /// returns how many projections changed. Projections over an input whose width cannot be
 /// told are left alone.
 pub fn project_emit(plan: &mut Value) -> usize {
-    let producer = plan
-        .get("version")
-        .and_then(|version| version.get("producer"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if !producer.eq_ignore_ascii_case("duckdb") {
+    if !means_expressions_only(plan) {
         return 0;
     }
     let mut changes = 0;
@@ -35,6 +30,25 @@ pub fn project_emit(plan: &mut Value) -> usize {
         }
     });
     changes
+}
+
+/// Whether the plan's producer writes projections without emit meaning "the expressions
+/// only": DuckDB 1.1.3, and DataFusion up to version 40 (its plans say spec 0.51; its own
+/// consumer of that time read projections that way, and its union plans only add up so:
+/// consumer-testing's `union_all-datafusion_plan.json` projects one expression over a
+/// one-column read and unions it with a one-column read).
+fn means_expressions_only(plan: &Value) -> bool {
+    let version = plan.get("version");
+    let producer = version
+        .and_then(|version| version.get("producer"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let minor = version
+        .and_then(|version| version.get("minorNumber"))
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    producer.eq_ignore_ascii_case("duckdb")
+        || (producer.eq_ignore_ascii_case("datafusion") && minor <= 51)
 }
 
 fn add_emit(project: &mut Map<String, Value>) -> usize {

@@ -2,12 +2,11 @@
 //! functions with their argument types, data types, tables), each with where in the plan it
 //! is used, plus the plan's shape for the cost model.
 
+mod collect;
 mod data_kind;
 mod predicate;
 mod render;
 mod shape;
-mod type_rules;
-mod walk;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -19,7 +18,7 @@ pub use data_kind::DataKind;
 pub use predicate::PredicateShape;
 pub use shape::{RelNode, RelShape};
 
-/// Everything a plan needs, found by one walk over it.
+/// Everything a plan needs, found by one visitor over the producer's typed walk.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PlanFeatures {
     /// Every relation, in walk order (parents before children).
@@ -37,19 +36,16 @@ pub struct PlanFeatures {
     /// The plan's relations as a tree the cost model walks.
     #[serde(skip)]
     pub shape: RelShape,
-    /// What makes the plan invalid whatever the engine, each with its path: calls to
-    /// function anchors the plan never declares.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub defects: Vec<String>,
     /// A digest of the plan's bytes: the key under which measured runtimes are remembered
     /// and the handle routing rules pin queries by.
     pub fingerprint: String,
 }
 
 impl PlanFeatures {
-    /// Walks a checked plan.
+    /// Collects the features of a checked plan in one typed walk (validation already
+    /// refused plans whose references, anchors or types do not resolve).
     pub fn of(plan: &ValidatedPlan) -> Self {
-        let mut features = walk::collect(plan.plan());
+        let mut features = collect::collect(plan.plan());
         features.fingerprint = plan.fingerprint().to_string();
         features
     }

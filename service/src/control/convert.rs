@@ -24,6 +24,15 @@ pub fn decision(decision: &RouteDecision) -> v1::RouteDecision {
             })
             .collect(),
         text: decision.to_string(),
+        warnings: decision
+            .warnings
+            .iter()
+            .map(|warning| v1::PlanWarning {
+                class: warning.class.name().to_string(),
+                path: warning.path.clone(),
+                message: warning.message.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -1,12 +1,41 @@
-//! Parameter rules every Substrait type and literal must keep, checked while the plan is
-//! walked: a decimal's precision and scale, a timestamp's or time's precision. Engines
+//! Parameter rules every Substrait type and literal must keep, checked by a visitor over the
+//! typed walk: a decimal's precision and scale, a timestamp's or time's precision. Engines
 //! assume them (Arrow cannot even format a decimal of precision 0), so a plan that breaks
 //! one is refused as invalid before any engine sees it.
 
-use switchyard_producer::substrait::proto::Type;
-use switchyard_producer::substrait::proto::expression::Literal;
-use switchyard_producer::substrait::proto::expression::literal::LiteralType;
-use switchyard_producer::substrait::proto::r#type::Kind;
+use datafusion_substrait::substrait::proto::Type;
+use datafusion_substrait::substrait::proto::expression::Literal;
+use datafusion_substrait::substrait::proto::expression::literal::LiteralType;
+use datafusion_substrait::substrait::proto::r#type::Kind;
+
+use crate::visit::{PlanProblem, PlanVisitor};
+
+/// Collects every type and literal that breaks a parameter rule, with its path.
+#[derive(Debug, Default)]
+pub struct TypeRules {
+    /// What breaks a rule.
+    pub problems: Vec<PlanProblem>,
+}
+
+impl PlanVisitor for TypeRules {
+    fn declared_type(&mut self, ty: &Type, path: &str) {
+        if let Some(message) = type_defect(ty) {
+            self.problems.push(PlanProblem {
+                path: path.to_string(),
+                message,
+            });
+        }
+    }
+
+    fn literal(&mut self, literal: &Literal, path: &str) {
+        if let Some(message) = literal_defect(literal) {
+            self.problems.push(PlanProblem {
+                path: path.to_string(),
+                message,
+            });
+        }
+    }
+}
 
 /// The widest decimal Substrait allows (and Arrow's `Decimal128`).
 const MAX_DECIMAL_PRECISION: i32 = 38;
@@ -14,7 +43,7 @@ const MAX_DECIMAL_PRECISION: i32 = 38;
 const MAX_TIME_PRECISION: i32 = 12;
 
 /// What is wrong with a type, looking into nested types too; `None` when it is valid.
-pub(super) fn type_defect(data_type: &Type) -> Option<String> {
+pub fn type_defect(data_type: &Type) -> Option<String> {
     match data_type.kind.as_ref()? {
         Kind::Decimal(d) => decimal_defect(d.precision, d.scale),
         Kind::PrecisionTimestamp(t) => time_precision_defect("precision_timestamp", t.precision),
@@ -34,7 +63,7 @@ pub(super) fn type_defect(data_type: &Type) -> Option<String> {
 }
 
 /// What is wrong with a literal (its value's parameters, or a typed null's type).
-pub(super) fn literal_defect(literal: &Literal) -> Option<String> {
+pub fn literal_defect(literal: &Literal) -> Option<String> {
     match literal.literal_type.as_ref()? {
         LiteralType::Decimal(d) => decimal_defect(d.precision, d.scale).or_else(|| {
             (d.value.len() != 16).then(|| {
@@ -92,8 +121,8 @@ fn time_precision_defect(what: &str, precision: i32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchyard_producer::substrait::proto::expression::literal::Decimal as DecimalLiteral;
-    use switchyard_producer::substrait::proto::r#type::{Decimal, List, Struct};
+    use datafusion_substrait::substrait::proto::expression::literal::Decimal as DecimalLiteral;
+    use datafusion_substrait::substrait::proto::r#type::{Decimal, List, Struct};
 
     fn defect(found: Option<String>) -> String {
         found.expect("a defect")
