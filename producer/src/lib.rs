@@ -22,6 +22,7 @@ pub mod plan_io;
 pub mod plan_size;
 pub mod plan_warnings;
 pub mod producer;
+pub mod single_grouping_set;
 pub mod rel_tree;
 mod sql;
 pub mod standard_functions;

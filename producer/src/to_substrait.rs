@@ -4,8 +4,9 @@
 //! are explicit for every consumer). Subqueries stay subqueries, correlated ones with outer
 //! references ([`CorrelatingProducer`]): the plan says what the query means, not how one
 //! engine would like to execute it, and each engine decorrelates and optimizes for itself.
-//! The one rewrite is `LATERAL` joins into plain joins, since Substrait expresses outer
-//! references only inside subquery expressions.
+//! Two rewrites: `LATERAL` joins into plain joins, since Substrait expresses outer references
+//! only inside subquery expressions; and one-set `GROUPING SETS` into a plain grouping
+//! ([`crate::single_grouping_set`]), since Substrait outputs no set index for one set.
 
 use std::sync::{Arc, LazyLock};
 
@@ -22,6 +23,7 @@ use datafusion_substrait::substrait::version::version_with_producer;
 use crate::declaration_order::sort_declarations;
 use crate::error::{ProducerError, Result};
 use crate::outer_references::CorrelatingProducer;
+use crate::single_grouping_set::single_grouping_sets;
 
 /// The name stamped into `plan.version.producer` of every plan we make.
 pub const PRODUCER_NAME: &str = concat!("switchyard ", env!("CARGO_PKG_VERSION"));
@@ -35,9 +37,10 @@ pub fn prepare_for_substrait(plan: LogicalPlan, state: &SessionState) -> Result<
         .analyzer()
         .execute_and_check(plan, state.config_options(), |_, _| {})
         .map_err(ProducerError::Sql)?;
-    LATERAL_DECORRELATOR
+    let decorrelated = LATERAL_DECORRELATOR
         .optimize(analyzed, state, |_, _| {})
-        .map_err(ProducerError::Substrait)
+        .map_err(ProducerError::Substrait)?;
+    single_grouping_sets(decorrelated).map_err(ProducerError::Substrait)
 }
 
 /// Converts a logical plan into a Substrait plan stamped with our producer name.

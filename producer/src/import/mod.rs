@@ -14,6 +14,7 @@
 pub mod boolean_results;
 pub mod compound_names;
 pub mod enum_arguments;
+pub mod grouping_set_index;
 pub mod identifier_case;
 pub mod legacy_enums;
 pub mod project_emit;
@@ -63,6 +64,7 @@ pub struct AppliedPass {
 /// Passes, in order: on the JSON, [`uris::extension_uris_to_urns`],
 /// [`urns_by_name::urns_by_name`], [`legacy_enums::legacy_enums`],
 /// [`read_filters::read_filters`], [`project_emit::project_emit`],
+/// [`grouping_set_index::grouping_set_index`],
 /// [`identifier_case::identifier_case`] and [`read_types::read_types`] (both against
 /// `catalog`), [`boolean_results::boolean_results`], [`enum_arguments::enum_arguments`];
 /// after decoding,
@@ -161,6 +163,14 @@ fn normalize(
         project_emit::NAME,
         changes,
         "projections without emit given the expressions-only emit their producer meant",
+    );
+
+    let changes = grouping_set_index::grouping_set_index(&mut value);
+    record(
+        &mut passes,
+        grouping_set_index::NAME,
+        changes,
+        "grouping-set aggregates whose root names leave out the set index given the emit that drops it",
     );
 
     let changes = identifier_case::identifier_case(&mut value, catalog);
