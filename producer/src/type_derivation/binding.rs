@@ -57,12 +57,18 @@ pub fn bind(
         TypeName::Unknown => return Err("the `unknown` type matches no argument".to_string()),
         _ => {}
     }
-    let Some((name, params)) = shape(actual) else {
-        return Err(format!("`{actual}` is not a `{pattern}`"));
+    let reconciled;
+    let actual = match deprecated_equivalent(&pattern.name, actual) {
+        Some(equivalent) => {
+            reconciled = equivalent;
+            &reconciled
+        }
+        None => actual,
     };
-    if !same_name(&pattern.name, &name) {
+    if !same_name(&pattern.name, &type_name(&actual.kind)) {
         return Err(format!("`{actual}` is not a `{pattern}`"));
     }
+    let params = params(&actual.kind);
     // `decimal` or `interval_day` without parameters accepts any parameters.
     if pattern.params.is_empty() {
         return Ok(());
@@ -81,6 +87,24 @@ pub fn bind(
         }
     }
     Ok(())
+}
+
+/// A cheap first test, without allocating: whether `actual` has the kind `pattern` names (type
+/// variables and `any` always may). Resolution runs it over every candidate before the full
+/// [`bind`], whose messages cost allocations, so rejecting the many overloads of `add` or
+/// `multiply` stays cheap.
+pub fn may_match(pattern: &Expr, actual: &ConcreteType) -> bool {
+    let Expr::Type(pattern) = pattern else {
+        return false;
+    };
+    match &pattern.name {
+        TypeName::Any(_) => true,
+        TypeName::UserDefined(_) | TypeName::Unknown => false,
+        name => {
+            same_name(name, &type_name(&actual.kind))
+                || deprecated_equivalent(name, actual).is_some()
+        }
+    }
 }
 
 /// Matches an integer parameter: a literal must equal it, a fresh name is bound to it, a bound
@@ -107,47 +131,94 @@ fn bind_int(
     }
 }
 
-/// The type name and parameters of a concrete type, in the order patterns write them.
-fn shape(actual: &ConcreteType) -> Option<(TypeName, Vec<Param<'_>>)> {
+/// The name a pattern gives a concrete type's kind.
+fn type_name(kind: &ConcreteKind) -> TypeName {
     use ConcreteKind as K;
-    let int = |v: &i64| Param::Int(*v);
-    Some(match &actual.kind {
-        K::Boolean => (TypeName::Boolean, vec![]),
-        K::I8 => (TypeName::I8, vec![]),
-        K::I16 => (TypeName::I16, vec![]),
-        K::I32 => (TypeName::I32, vec![]),
-        K::I64 => (TypeName::I64, vec![]),
-        K::Fp32 => (TypeName::Fp32, vec![]),
-        K::Fp64 => (TypeName::Fp64, vec![]),
-        K::String => (TypeName::String, vec![]),
-        K::Binary => (TypeName::Binary, vec![]),
-        K::Timestamp => (TypeName::Timestamp, vec![]),
-        K::TimestampTz => (TypeName::TimestampTz, vec![]),
-        K::Date => (TypeName::Date, vec![]),
-        K::Time => (TypeName::Time, vec![]),
-        K::IntervalYear => (TypeName::IntervalYear, vec![]),
-        K::IntervalDay(p) => (TypeName::IntervalDay, vec![int(p)]),
-        K::IntervalCompound(p) => (TypeName::IntervalCompound, vec![int(p)]),
-        K::Uuid => (TypeName::Uuid, vec![]),
-        K::FixedChar(l) => (TypeName::FixedChar, vec![int(l)]),
-        K::VarChar(l) => (TypeName::VarChar, vec![int(l)]),
-        K::FixedBinary(l) => (TypeName::FixedBinary, vec![int(l)]),
-        K::Decimal(p, s) => (TypeName::Decimal, vec![int(p), int(s)]),
-        K::PrecisionTime(p) => (TypeName::PrecisionTime, vec![int(p)]),
-        K::PrecisionTimestamp(p) => (TypeName::PrecisionTimestamp, vec![int(p)]),
-        K::PrecisionTimestampTz(p) => (TypeName::PrecisionTimestampTz, vec![int(p)]),
-        K::Struct(fields) => (TypeName::Struct, fields.iter().map(Param::Type).collect()),
-        K::List(element) => (TypeName::List, vec![Param::Type(element)]),
-        K::Map(key, value) => (TypeName::Map, vec![Param::Type(key), Param::Type(value)]),
-        K::Func(params, result) => (
-            TypeName::Func,
-            params
-                .iter()
-                .chain(std::iter::once(result.as_ref()))
-                .map(Param::Type)
-                .collect(),
-        ),
-    })
+    match kind {
+        K::Boolean => TypeName::Boolean,
+        K::I8 => TypeName::I8,
+        K::I16 => TypeName::I16,
+        K::I32 => TypeName::I32,
+        K::I64 => TypeName::I64,
+        K::Fp32 => TypeName::Fp32,
+        K::Fp64 => TypeName::Fp64,
+        K::String => TypeName::String,
+        K::Binary => TypeName::Binary,
+        K::Timestamp => TypeName::Timestamp,
+        K::TimestampTz => TypeName::TimestampTz,
+        K::Date => TypeName::Date,
+        K::Time => TypeName::Time,
+        K::IntervalYear => TypeName::IntervalYear,
+        K::IntervalDay(_) => TypeName::IntervalDay,
+        K::IntervalCompound(_) => TypeName::IntervalCompound,
+        K::Uuid => TypeName::Uuid,
+        K::FixedChar(_) => TypeName::FixedChar,
+        K::VarChar(_) => TypeName::VarChar,
+        K::FixedBinary(_) => TypeName::FixedBinary,
+        K::Decimal(..) => TypeName::Decimal,
+        K::PrecisionTime(_) => TypeName::PrecisionTime,
+        K::PrecisionTimestamp(_) => TypeName::PrecisionTimestamp,
+        K::PrecisionTimestampTz(_) => TypeName::PrecisionTimestampTz,
+        K::Struct(_) => TypeName::Struct,
+        K::List(_) => TypeName::List,
+        K::Map(..) => TypeName::Map,
+        K::Func(..) => TypeName::Func,
+    }
+}
+
+/// A concrete type's parameters, in the order patterns write them.
+fn params(kind: &ConcreteKind) -> Vec<Param<'_>> {
+    use ConcreteKind as K;
+    match kind {
+        K::IntervalDay(p)
+        | K::IntervalCompound(p)
+        | K::FixedChar(p)
+        | K::VarChar(p)
+        | K::FixedBinary(p)
+        | K::PrecisionTime(p)
+        | K::PrecisionTimestamp(p)
+        | K::PrecisionTimestampTz(p) => vec![Param::Int(*p)],
+        K::Decimal(p, s) => vec![Param::Int(*p), Param::Int(*s)],
+        K::Struct(fields) => fields.iter().map(Param::Type).collect(),
+        K::List(element) => vec![Param::Type(element)],
+        K::Map(key, value) => vec![Param::Type(key), Param::Type(value)],
+        K::Func(params, result) => params
+            .iter()
+            .chain(std::iter::once(result.as_ref()))
+            .map(Param::Type)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The proto deprecates `timestamp`, `timestamp_tz` and `time` in favour of the precision
+/// kinds, and they mean microseconds: precision 6. The YAMLs still declare some functions only
+/// with the old names (`extract(.., time)`) and others only with the new (`precision_time<P>`),
+/// while plans carry either, so each stands for the other at precision 6. `actual` as the kind
+/// `name` expects, when it is the other spelling of it.
+fn deprecated_equivalent(name: &TypeName, actual: &ConcreteType) -> Option<ConcreteType> {
+    use ConcreteKind as K;
+    let kind = match (name, &actual.kind) {
+        (TypeName::Timestamp, K::PrecisionTimestamp(6)) => K::Timestamp,
+        (TypeName::TimestampTz, K::PrecisionTimestampTz(6)) => K::TimestampTz,
+        (TypeName::Time, K::PrecisionTime(6)) => K::Time,
+        (TypeName::PrecisionTimestamp, K::Timestamp) => K::PrecisionTimestamp(6),
+        (TypeName::PrecisionTimestampTz, K::TimestampTz) => K::PrecisionTimestampTz(6),
+        (TypeName::PrecisionTime, K::Time) => K::PrecisionTime(6),
+        _ => return None,
+    };
+    Some(ConcreteType::new(kind, actual.nullable))
+}
+
+/// A deprecated kind as its precision kind (see [`deprecated_equivalent`]); others unchanged.
+fn undeprecated(kind: &ConcreteKind) -> Option<ConcreteKind> {
+    use ConcreteKind as K;
+    match kind {
+        K::Timestamp => Some(K::PrecisionTimestamp(6)),
+        K::TimestampTz => Some(K::PrecisionTimestampTz(6)),
+        K::Time => Some(K::PrecisionTime(6)),
+        _ => None,
+    }
 }
 
 fn same_name(pattern: &TypeName, actual: &TypeName) -> bool {
@@ -159,7 +230,8 @@ fn same_name(pattern: &TypeName, actual: &TypeName) -> bool {
 }
 
 /// Type-variable consistency: `coalesce(i32, i32?)` binds `any1` to both, so nullability (at
-/// every level) does not take part.
+/// every level) does not take part; nor does the spelling of a deprecated kind
+/// (`timestamp` is `precision_timestamp<6>`).
 pub fn same_ignoring_nullability(a: &ConcreteType, b: &ConcreteType) -> bool {
     use ConcreteKind as K;
     match (&a.kind, &b.kind) {
@@ -181,7 +253,11 @@ pub fn same_ignoring_nullability(a: &ConcreteType, b: &ConcreteType) -> bool {
                     .all(|(x, y)| same_ignoring_nullability(x, y))
                 && same_ignoring_nullability(xr, yr)
         }
-        (x, y) => x == y,
+        (x, y) => {
+            x == y
+                || undeprecated(x).is_some_and(|x| &x == y)
+                || undeprecated(y).is_some_and(|y| x == &y)
+        }
     }
 }
 
@@ -233,9 +309,20 @@ mod tests {
         bind(&pattern("boolean?"), &b_true, &mut b, false).expect("ignored when not DISCRETE");
         assert!(bind(&pattern("boolean?"), &b_true, &mut b, true).is_err());
         assert!(bind(&pattern("i64"), &b_true, &mut b, false).is_err());
-        let ts = ConcreteType::new(ConcreteKind::PrecisionTimestamp(6), false);
+        let ts = ConcreteType::new(ConcreteKind::PrecisionTimestamp(3), false);
         assert!(bind(&pattern("timestamp"), &ts, &mut b, false).is_err());
         bind(&pattern("precision_timestamp<P>"), &ts, &mut b, false).expect("binds P");
+        assert_eq!(b.get("p"), Some(&Value::Int(3)));
+        // At precision 6 the deprecated and precision spellings stand for each other.
+        let ts6 = ConcreteType::new(ConcreteKind::PrecisionTimestamp(6), false);
+        let old_ts = ConcreteType::new(ConcreteKind::Timestamp, false);
+        bind(&pattern("timestamp"), &ts6, &mut Bindings::new(), false).expect("pts<6> is ts");
+        let mut b = Bindings::new();
+        bind(&pattern("precision_timestamp<P>"), &old_ts, &mut b, false).expect("ts is pts<6>");
         assert_eq!(b.get("p"), Some(&Value::Int(6)));
+        let ts9 = ConcreteType::new(ConcreteKind::PrecisionTimestamp(9), false);
+        assert!(bind(&pattern("timestamp"), &ts9, &mut b, false).is_err());
+        assert!(same_ignoring_nullability(&old_ts, &ts6));
+        assert!(!same_ignoring_nullability(&old_ts, &ts9));
     }
 }

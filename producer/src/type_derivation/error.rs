@@ -38,10 +38,13 @@ pub enum EvalError {
     /// The program computes a type Substrait does not allow, e.g. `DECIMAL<39, 2>`.
     #[error("the program computes an invalid type: {0}")]
     InvalidType(String),
-    /// The result cannot be a concrete type: `any` unbound, or a user-defined or `unknown` type
-    /// that has no proto form without the plan's type declarations.
+    /// The result cannot be a concrete type: a bare `any` (bound by nothing) or `unknown`.
     #[error("the result `{0}` is not a concrete type")]
     NotConcrete(String),
+    /// The result is a user-defined type (`u!geometry`): its proto form refers to the plan's
+    /// own anchor for the type, which a registry does not know.
+    #[error("the result is the user-defined type `u!{0}`, which needs the plan's type anchor")]
+    UserDefinedResult(String),
 }
 
 /// Why a call could not be resolved to an implementation and a result type.

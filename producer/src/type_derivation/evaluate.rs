@@ -202,7 +202,8 @@ fn build_type(t: &TypeExpr, bindings: &Bindings) -> Result<ConcreteType, EvalErr
                 None => Err(EvalError::Unbound(name)),
             };
         }
-        TypeName::Any(None) | TypeName::UserDefined(_) | TypeName::Unknown => {
+        TypeName::UserDefined(name) => return Err(EvalError::UserDefinedResult(name.clone())),
+        TypeName::Any(None) | TypeName::Unknown => {
             return Err(EvalError::NotConcrete(t.to_string()));
         }
         TypeName::Boolean => none(ConcreteKind::Boolean)?,

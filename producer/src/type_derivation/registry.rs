@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use substrait::proto::Type;
 
-use super::binding::bind;
+use super::binding::{bind, may_match};
 use super::concrete::ConcreteType;
 use super::error::{ParseError, ResolveError};
 use super::evaluate::{Bindings, evaluate_program};
@@ -309,12 +309,16 @@ impl FunctionRegistry {
             if found.iter().any(|(f, _)| f.urn == implementation.urn) {
                 continue;
             }
+            if !implementation.may_match(&arguments) {
+                rejected.push(implementation);
+                continue;
+            }
             match implementation.bind_arguments(&arguments) {
                 Ok(bindings) => {
                     let result = implementation.finish(bindings, &arguments);
                     found.push((implementation, result));
                 }
-                Err(reason) => rejected.push(format!("{}: {reason}", implementation.describe())),
+                Err(_) => rejected.push(implementation),
             }
         }
         if !any_candidate {
@@ -328,12 +332,16 @@ impl FunctionRegistry {
         match succeeded.as_slice() {
             [] => match found.into_iter().next() {
                 Some((_, Err(error))) => Err(error),
+                // Only now, on failure, say why each candidate was rejected.
                 _ => Err(ResolveError::NoMatchingImpl {
                     name: name.to_string(),
                     kind: query.kind,
                     urn: query.urn.map(str::to_string),
                     arguments: arguments.describe(),
-                    candidates: rejected,
+                    candidates: rejected
+                        .iter()
+                        .map(|imp| imp.explain_rejection(&arguments))
+                        .collect(),
                 }),
             },
             [(implementation, output), rest @ ..] => {
@@ -548,6 +556,38 @@ impl Implementation {
 
     fn describe(&self) -> String {
         format!("{}:{}", self.name, self.signature)
+    }
+
+    /// `name:signature: why these arguments do not match`.
+    fn explain_rejection(&self, arguments: &CallArguments) -> String {
+        let reason = match self.bind_arguments(arguments) {
+            Err(reason) => reason,
+            Ok(_) => "matches, but another implementation in this extension came first".into(),
+        };
+        format!("{}: {reason}", self.describe())
+    }
+
+    /// Whether the arguments could match, judged by count and each value's type name alone,
+    /// without allocating; the full [`Implementation::bind_arguments`] decides.
+    fn may_match(&self, arguments: &CallArguments) -> bool {
+        let count = arguments.0.len();
+        let declared = self.args.len();
+        let count_ok = match self.variadic {
+            None => count == declared,
+            Some(v) => {
+                count + 1 >= declared + v.min
+                    && v.max.is_none_or(|max| count + 1 <= declared + max)
+            }
+        };
+        count_ok
+            && arguments.0.iter().enumerate().all(|(index, argument)| {
+                match (&self.args[index.min(declared - 1)], argument) {
+                    (ArgPattern::Value(p), CallArgument::Value(t))
+                    | (ArgPattern::Type(p), CallArgument::Type(t)) => may_match(p, t),
+                    (ArgPattern::Enum(_), CallArgument::Enum(_)) => true,
+                    _ => false,
+                }
+            })
     }
 
     /// Binds every argument to its pattern, or says why the implementation does not apply.
