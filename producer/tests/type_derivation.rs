@@ -37,7 +37,12 @@ fn concrete(proto: &Type) -> ConcreteType {
 
 const DECIMAL_URN: &str = "extension:io.substrait:functions_arithmetic_decimal";
 
-fn derive(urn: Option<&str>, name: &str, kind: FunctionKind, arguments: &[Argument]) -> ConcreteType {
+fn derive(
+    urn: Option<&str>,
+    name: &str,
+    kind: FunctionKind,
+    arguments: &[Argument],
+) -> ConcreteType {
     let resolved = FunctionRegistry::standard()
         .resolve(&FunctionQuery {
             urn,
@@ -118,7 +123,12 @@ fn decimal_modulus_and_aggregates() {
     );
     assert_eq!(sum, ConcreteType::new(ConcreteKind::Decimal(38, 2), true));
     // avg: DECIMAL<38,S>, not nullable as declared.
-    let avg = derive(Some(DECIMAL_URN), "avg", FunctionKind::Aggregate, &[dec(12, 3)]);
+    let avg = derive(
+        Some(DECIMAL_URN),
+        "avg",
+        FunctionKind::Aggregate,
+        &[dec(12, 3)],
+    );
     assert_eq!(avg, t(ConcreteKind::Decimal(38, 3)));
     // bitwise_and needs scale 0.
     assert_eq!(decimal_result("bitwise_and", (12, 0), (20, 0)), (20, 0));
@@ -130,7 +140,10 @@ fn decimal_modulus_and_aggregates() {
             arguments: &[dec(12, 2), dec(20, 0)],
         })
         .expect_err("scale 2 is not 0");
-    assert!(matches!(error, ResolveError::NoMatchingImpl { .. }), "{error}");
+    assert!(
+        matches!(error, ResolveError::NoMatchingImpl { .. }),
+        "{error}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,7 +271,12 @@ fn errors_say_precisely_why() {
         ResolveError::NoSuchFunction { .. }
     ));
     assert!(matches!(
-        query(Some("extension:example:nothing"), "add", FunctionKind::Scalar, &i64s),
+        query(
+            Some("extension:example:nothing"),
+            "add",
+            FunctionKind::Scalar,
+            &i64s
+        ),
         ResolveError::UnknownUrn(_)
     ));
     // `add` is scalar, not aggregate.
@@ -275,7 +293,12 @@ fn errors_say_precisely_why() {
     let ResolveError::NoMatchingImpl { candidates, .. } = &error else {
         panic!("{error}");
     };
-    assert!(candidates.iter().any(|c| c.starts_with("add:i64_i64: argument 1")), "{error}");
+    assert!(
+        candidates
+            .iter()
+            .any(|c| c.starts_with("add:i64_i64: argument 1")),
+        "{error}"
+    );
     // `count(x)` is declared in both aggregate_generic (i64) and aggregate_decimal_output
     // (decimal<38,0>): without a URN the result type is not decided.
     let error = query(
@@ -308,9 +331,15 @@ fn errors_say_precisely_why() {
         None,
         "add",
         FunctionKind::Scalar,
-        &[Argument::Value(Type { kind: None }), value(ConcreteKind::I64)],
+        &[
+            Argument::Value(Type { kind: None }),
+            value(ConcreteKind::I64),
+        ],
     );
-    assert!(matches!(unsupported, ResolveError::UnsupportedArgument { index: 0, .. }));
+    assert!(matches!(
+        unsupported,
+        ResolveError::UnsupportedArgument { index: 0, .. }
+    ));
 }
 
 #[test]
@@ -332,7 +361,10 @@ fn resolution_is_fast() {
     let per_call = start.elapsed() / runs;
     eprintln!("multiply(dec, dec) without a URN: {per_call:?} per resolution (debug build)");
     // Generous for an unoptimised build on a shared machine; the point is no per-call parsing.
-    assert!(per_call < std::time::Duration::from_millis(1), "{per_call:?}");
+    assert!(
+        per_call < std::time::Duration::from_millis(1),
+        "{per_call:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,7 +426,9 @@ impl Instantiator {
                 return Ok(bound.with_nullable(pattern.nullable));
             }
             TypeName::UserDefined(name) => {
-                return Err(format!("user-defined type `u!{name}` has no proto form here"));
+                return Err(format!(
+                    "user-defined type `u!{name}` has no proto form here"
+                ));
             }
             TypeName::Unknown => return Err("the `unknown` type has no proto form".to_string()),
             TypeName::Boolean => K::Boolean,
@@ -422,9 +456,7 @@ impl Instantiator {
             },
             TypeName::PrecisionTime => K::PrecisionTime(self.one_param(pattern, 6)?),
             TypeName::PrecisionTimestamp => K::PrecisionTimestamp(self.one_param(pattern, 6)?),
-            TypeName::PrecisionTimestampTz => {
-                K::PrecisionTimestampTz(self.one_param(pattern, 6)?)
-            }
+            TypeName::PrecisionTimestampTz => K::PrecisionTimestampTz(self.one_param(pattern, 6)?),
             TypeName::FixedChar | TypeName::VarChar | TypeName::FixedBinary => {
                 let fresh = if self.lengths.len() > 1 {
                     self.lengths.remove(0)
@@ -464,7 +496,10 @@ impl Instantiator {
                 _ => return Err(format!("`{pattern}` has odd parameters")),
             },
             TypeName::Map => match pattern.params.as_slice() {
-                [k, v] => K::Map(Box::new(self.instantiate(k)?), Box::new(self.instantiate(v)?)),
+                [k, v] => K::Map(
+                    Box::new(self.instantiate(k)?),
+                    Box::new(self.instantiate(v)?),
+                ),
                 _ => return Err(format!("`{pattern}` has odd parameters")),
             },
             TypeName::Func => {
@@ -508,8 +543,12 @@ fn representative_arguments(
     };
     (0..count)
         .map(|i| match &declared[i.min(declared.len() - 1)] {
-            ArgPattern::Value(p) => instantiator.instantiate(p).map(|t| Argument::Value(t.to_proto())),
-            ArgPattern::Type(p) => instantiator.instantiate(p).map(|t| Argument::Type(t.to_proto())),
+            ArgPattern::Value(p) => instantiator
+                .instantiate(p)
+                .map(|t| Argument::Value(t.to_proto())),
+            ArgPattern::Type(p) => instantiator
+                .instantiate(p)
+                .map(|t| Argument::Type(t.to_proto())),
             ArgPattern::Enum(options) => options
                 .first()
                 .map(|o| Argument::Enum(o.clone()))
@@ -534,7 +573,11 @@ fn corpus_yamls() -> Vec<(String, String)> {
         .map(|entry| entry.expect("directory entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .map(|p| {
-            let name = p.file_name().expect("file name").to_string_lossy().to_string();
+            let name = p
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .to_string();
             let text = std::fs::read_to_string(&p).expect("readable YAML");
             (name, text)
         })
@@ -555,7 +598,11 @@ fn every_implementation_in_the_spec_yamls_derives_a_type() {
         assert_eq!(registry.load_problems(), &[], "{file} loads completely");
         for implementation in registry.implementations() {
             implementations += 1;
-            let id = format!("{file} {}:{}", implementation.name(), implementation.signature());
+            let id = format!(
+                "{file} {}:{}",
+                implementation.name(),
+                implementation.signature()
+            );
             let mut failure = None;
             // Both orders of the decimal instantiations, so each decimal argument is tried at
             // (10,2) and at the (38,10) cap.

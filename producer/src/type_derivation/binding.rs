@@ -126,7 +126,9 @@ fn bind_int(
         Ok(Value::Int(n)) => Err(format!(
             "parameter `{expected}` of `{pattern}` is {n}, the argument has {value}"
         )),
-        Ok(_) => Err(format!("parameter `{expected}` of `{pattern}` is not a number")),
+        Ok(_) => Err(format!(
+            "parameter `{expected}` of `{pattern}` is not a number"
+        )),
         Err(error) => Err(format!("parameter `{expected}` of `{pattern}`: {error}")),
     }
 }
@@ -292,8 +294,13 @@ mod tests {
         let i32_ = ConcreteType::new(ConcreteKind::I32, false);
         let mut b = Bindings::new();
         bind(&pattern("any1"), &i32_, &mut b, false).expect("binds");
-        bind(&pattern("any1"), &i32_.clone().with_nullable(true), &mut b, false)
-            .expect("nullability aside");
+        bind(
+            &pattern("any1"),
+            &i32_.clone().with_nullable(true),
+            &mut b,
+            false,
+        )
+        .expect("nullability aside");
         let i64_ = ConcreteType::new(ConcreteKind::I64, false);
         let error = bind(&pattern("any1"), &i64_, &mut b, false).expect_err("inconsistent");
         assert!(error.contains("already"), "{error}");

@@ -114,9 +114,10 @@ impl ConcreteType {
                 ConcreteKind::FixedChar(int(t.length)),
                 nullable(t.nullability),
             ),
-            Kind::Varchar(t) => {
-                Self::new(ConcreteKind::VarChar(int(t.length)), nullable(t.nullability))
-            }
+            Kind::Varchar(t) => Self::new(
+                ConcreteKind::VarChar(int(t.length)),
+                nullable(t.nullability),
+            ),
             Kind::FixedBinary(t) => Self::new(
                 ConcreteKind::FixedBinary(int(t.length)),
                 nullable(t.nullability),
@@ -148,7 +149,9 @@ impl ConcreteType {
             ),
             Kind::List(t) => Self::new(
                 ConcreteKind::List(Box::new(Self::from_proto(
-                    t.r#type.as_deref().ok_or("a list without an element type")?,
+                    t.r#type
+                        .as_deref()
+                        .ok_or("a list without an element type")?,
                 )?)),
                 nullable(t.nullability),
             ),

@@ -104,7 +104,10 @@ fn binary(
             .ok_or_else(|| EvalError::Arithmetic(whole.to_string()))
     };
     let compare = |f: fn(&i64, &i64) -> bool| -> Result<Value, EvalError> {
-        Ok(Value::Bool(f(&int(left, bindings)?, &int(right, bindings)?)))
+        Ok(Value::Bool(f(
+            &int(left, bindings)?,
+            &int(right, bindings)?,
+        )))
     };
     match op {
         BinaryOp::Add => arithmetic(i64::checked_add),
@@ -175,16 +178,16 @@ fn build_type(t: &TypeExpr, bindings: &Bindings) -> Result<ConcreteType, EvalErr
         match t.params.as_slice() {
             [] => Ok(6),
             [p] => int(p, bindings),
-            _ => Err(EvalError::InvalidType(format!("`{t}` has too many parameters"))),
+            _ => Err(EvalError::InvalidType(format!(
+                "`{t}` has too many parameters"
+            ))),
         }
     };
     let none = |kind: ConcreteKind| -> Result<ConcreteKind, EvalError> {
         if t.params.is_empty() {
             Ok(kind)
         } else {
-            Err(EvalError::InvalidType(format!(
-                "`{t}` takes no parameters"
-            )))
+            Err(EvalError::InvalidType(format!("`{t}` takes no parameters")))
         }
     };
     let kind = match &t.name {
@@ -221,7 +224,9 @@ fn build_type(t: &TypeExpr, bindings: &Bindings) -> Result<ConcreteType, EvalErr
         TypeName::Time => none(ConcreteKind::Time)?,
         TypeName::IntervalYear => none(ConcreteKind::IntervalYear)?,
         TypeName::Uuid => none(ConcreteKind::Uuid)?,
-        TypeName::IntervalDay => ConcreteKind::IntervalDay(in_range(t, optional_precision()?, 0, 9)?),
+        TypeName::IntervalDay => {
+            ConcreteKind::IntervalDay(in_range(t, optional_precision()?, 0, 9)?)
+        }
         TypeName::IntervalCompound => {
             ConcreteKind::IntervalCompound(in_range(t, optional_precision()?, 0, 9)?)
         }
@@ -248,14 +253,22 @@ fn build_type(t: &TypeExpr, bindings: &Bindings) -> Result<ConcreteType, EvalErr
         ),
         TypeName::List => match t.params.as_slice() {
             [element] => ConcreteKind::List(Box::new(type_param(element, bindings)?)),
-            _ => return Err(EvalError::InvalidType(format!("`{t}` needs one element type"))),
+            _ => {
+                return Err(EvalError::InvalidType(format!(
+                    "`{t}` needs one element type"
+                )));
+            }
         },
         TypeName::Map => match t.params.as_slice() {
             [key, value] => ConcreteKind::Map(
                 Box::new(type_param(key, bindings)?),
                 Box::new(type_param(value, bindings)?),
             ),
-            _ => return Err(EvalError::InvalidType(format!("`{t}` needs key and value types"))),
+            _ => {
+                return Err(EvalError::InvalidType(format!(
+                    "`{t}` needs key and value types"
+                )));
+            }
         },
         TypeName::Func => match t.params.split_last() {
             Some((result, params)) => ConcreteKind::Func(
@@ -328,7 +341,10 @@ mod tests {
             run("x = foo(1)\ni32", &[]),
             Err(EvalError::UnknownFunction(_))
         ));
-        assert!(matches!(run("P + 1", &[("p", 1)]), Err(EvalError::Mismatch { .. })));
+        assert!(matches!(
+            run("P + 1", &[("p", 1)]),
+            Err(EvalError::Mismatch { .. })
+        ));
         assert!(matches!(run("any", &[]), Err(EvalError::NotConcrete(_))));
     }
 

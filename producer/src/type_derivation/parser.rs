@@ -143,7 +143,10 @@ impl Parser<'_> {
         if self.eat_symbol(symbol) {
             Ok(())
         } else {
-            Err(self.error(format!("expected `{symbol}`, found {}", self.describe_next())))
+            Err(self.error(format!(
+                "expected `{symbol}`, found {}",
+                self.describe_next()
+            )))
         }
     }
 
@@ -422,12 +425,18 @@ mod tests {
         assert_eq!(t.to_string(), "list<vchar<l1>>");
         assert_eq!(ty("any1?").name, TypeName::Any(Some(1)));
         assert!(ty("any1?").nullable);
-        assert_eq!(ty("u!geometry").name, TypeName::UserDefined("geometry".into()));
+        assert_eq!(
+            ty("u!geometry").name,
+            TypeName::UserDefined("geometry".into())
+        );
         assert_eq!(
             ty("func<(any1, any2) -> any3?>").to_string(),
             "func<any1, any2, any3?>"
         );
-        assert_eq!(ty("map<str, list<i32?>>").to_string(), "map<str, list<i32?>>");
+        assert_eq!(
+            ty("map<str, list<i32?>>").to_string(),
+            "map<str, list<i32?>>"
+        );
         assert_eq!(
             ty("nstruct<a i32, b decimal<P,S>>").name,
             TypeName::NStruct(vec!["a".into(), "b".into()])
@@ -470,7 +479,13 @@ mod tests {
 
     #[test]
     fn malformed_text_is_rejected_with_a_reason() {
-        for bad in ["decimal<P1,", "i32 i64", "x = \nDECIMAL<1,0>", "= 3\ni32", ""] {
+        for bad in [
+            "decimal<P1,",
+            "i32 i64",
+            "x = \nDECIMAL<1,0>",
+            "= 3\ni32",
+            "",
+        ] {
             assert!(parse_program(bad).is_err(), "`{bad}` should not parse");
         }
         let error = parse_program("prec 38\nDECIMAL<prec,0>").expect_err("not an assignment");

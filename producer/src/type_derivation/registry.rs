@@ -214,7 +214,13 @@ impl FunctionRegistry {
         self.urns.push(file.urn);
     }
 
-    fn add_function(&mut self, source: &str, urn: &str, kind: FunctionKind, function: &FunctionDef) {
+    fn add_function(
+        &mut self,
+        source: &str,
+        urn: &str,
+        kind: FunctionKind,
+        function: &FunctionDef,
+    ) {
         for (index, def) in function.impls.iter().enumerate() {
             match Implementation::compile(urn, &function.name, kind, def) {
                 Ok(implementation) => {
@@ -419,7 +425,8 @@ impl Implementation {
             .enumerate()
             .map(|(i, arg)| {
                 if let Some(value) = &arg.value {
-                    let text = scalar_text(value).ok_or(format!("argument {i}: value is not text"))?;
+                    let text =
+                        scalar_text(value).ok_or(format!("argument {i}: value is not text"))?;
                     parse(&text).map(ArgPattern::Value)
                 } else if let Some(options) = &arg.options {
                     options
@@ -539,7 +546,10 @@ impl Implementation {
 
     /// Matches `arguments` against this implementation alone and evaluates its return program:
     /// what [`FunctionRegistry::resolve`] does once it has picked this implementation.
-    pub fn resolve_with(&self, arguments: &[Argument]) -> Result<ResolvedFunction<'_>, ResolveError> {
+    pub fn resolve_with(
+        &self,
+        arguments: &[Argument],
+    ) -> Result<ResolvedFunction<'_>, ResolveError> {
         let arguments = CallArguments::read(arguments)?;
         let bindings =
             self.bind_arguments(&arguments)
@@ -575,8 +585,7 @@ impl Implementation {
         let count_ok = match self.variadic {
             None => count == declared,
             Some(v) => {
-                count + 1 >= declared + v.min
-                    && v.max.is_none_or(|max| count + 1 <= declared + max)
+                count + 1 >= declared + v.min && v.max.is_none_or(|max| count + 1 <= declared + max)
             }
         };
         count_ok
