@@ -585,7 +585,8 @@ impl Implementation {
         let count_ok = match self.variadic {
             None => count == declared,
             Some(v) => {
-                count + 1 >= declared + v.min && v.max.is_none_or(|max| count + 1 <= declared + max)
+                let fixed = declared.saturating_sub(1);
+                count >= fixed + v.min && v.max.is_none_or(|max| count - fixed <= max)
             }
         };
         count_ok
@@ -609,7 +610,7 @@ impl Implementation {
             }
             Some(v) => {
                 let fixed = declared - 1;
-                let repeats = count.checked_sub(fixed).unwrap_or_default();
+                let repeats = count.saturating_sub(fixed);
                 if count < fixed + v.min || v.max.is_some_and(|max| repeats > max) {
                     let max = v.max.map_or("any number".to_string(), |m| m.to_string());
                     return Err(format!(
