@@ -665,3 +665,177 @@ fn the_vendored_extensions_are_the_corpus_ones() {
     assert_eq!(FunctionRegistry::standard().load_problems(), &[]);
     assert_eq!(FunctionRegistry::standard().urns().len(), 15);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Features the core YAMLs do not use, on a small extension of our own
+
+const CUSTOM: &str = r#"
+urn: extension:example:custom
+scalar_functions:
+  - name: strict_inc
+    impls:
+      - args:
+          - value: i32?
+        nullability: DISCRETE
+        return: i32?
+  - name: pick
+    impls:
+      - args:
+          - value: any1
+        variadic:
+          min: 1
+          max: 3
+          parameterConsistency: INCONSISTENT
+        return: any1
+  - name: widen
+    impls:
+      - args:
+          - value: varchar<L1>
+          - value: varchar<L2>
+        return: |-
+          total = L1 + L2
+          capped = total > 100 && !(L1 == L2) ? 100 : total
+          if capped < 10 then varchar<10> else varchar<capped>
+  - name: broken
+    impls:
+      - args:
+          - value: i32
+        return: |-
+          x = max(
+          i32
+  - name: odd
+    impls:
+      - args:
+          - value: i32
+        nullability: SOMETIMES
+        return: i32
+window_functions:
+  - name: rank_of
+    impls:
+      - args: []
+        nullability: DECLARED_OUTPUT
+        return: i64
+"#;
+
+fn custom(
+    name: &str,
+    kind: FunctionKind,
+    arguments: &[Argument],
+) -> Result<ConcreteType, ResolveError> {
+    static REGISTRY: std::sync::LazyLock<FunctionRegistry> =
+        std::sync::LazyLock::new(|| FunctionRegistry::from_yaml_texts([("custom.yaml", CUSTOM)]));
+    REGISTRY
+        .resolve(&FunctionQuery {
+            urn: Some("extension:example:custom"),
+            name,
+            kind,
+            arguments,
+        })
+        .map(|r| concrete(&r.output_type))
+}
+
+#[test]
+fn load_problems_name_the_implementation_and_the_reason() {
+    let registry =
+        FunctionRegistry::from_yaml_texts([("custom.yaml", CUSTOM), ("junk.yaml", "- 1")]);
+    let problems: Vec<String> = registry
+        .load_problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("custom.yaml `broken` impl #0: cannot parse"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].contains("unknown nullability handling `SOMETIMES`"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[2].starts_with("junk.yaml: not a function extension"),
+        "{problems:#?}"
+    );
+    // What loaded still resolves.
+    assert_eq!(registry.implementations().len(), 4);
+}
+
+#[test]
+fn discrete_nullability_binds_only_the_declared_nullability() {
+    let error = custom(
+        "strict_inc",
+        FunctionKind::Scalar,
+        &[value(ConcreteKind::I32)],
+    )
+    .expect_err("DISCRETE: an i32 does not bind i32?");
+    assert!(error.to_string().contains("DISCRETE"), "{error}");
+    let ok = custom(
+        "strict_inc",
+        FunctionKind::Scalar,
+        &[nullable(ConcreteKind::I32)],
+    )
+    .expect("i32? binds");
+    assert_eq!(ok, ConcreteType::new(ConcreteKind::I32, true));
+}
+
+#[test]
+fn variadic_bounds_and_inconsistent_parameters() {
+    let pick = |arguments: &[Argument]| custom("pick", FunctionKind::Scalar, arguments);
+    assert!(matches!(
+        pick(&[]),
+        Err(ResolveError::NoMatchingImpl { .. })
+    ));
+    // INCONSISTENT: later occurrences need not repeat the first's type; any1 is the first's.
+    let mixed = pick(&[
+        value(ConcreteKind::I32),
+        value(ConcreteKind::String),
+        nullable(ConcreteKind::Date),
+    ])
+    .expect("three mixed arguments");
+    assert_eq!(
+        mixed,
+        ConcreteType::new(ConcreteKind::I32, true),
+        "MIRROR: one is nullable"
+    );
+    let four = [
+        value(ConcreteKind::I32),
+        value(ConcreteKind::I32),
+        value(ConcreteKind::I32),
+        value(ConcreteKind::I32),
+    ];
+    assert!(
+        matches!(pick(&four), Err(ResolveError::NoMatchingImpl { .. })),
+        "max 3"
+    );
+}
+
+#[test]
+fn programs_with_if_then_else_and_logic() {
+    let widen = |a, b| {
+        custom(
+            "widen",
+            FunctionKind::Scalar,
+            &[
+                value(ConcreteKind::VarChar(a)),
+                value(ConcreteKind::VarChar(b)),
+            ],
+        )
+        .expect("widen resolves")
+        .kind
+    };
+    assert_eq!(widen(3, 4), ConcreteKind::VarChar(10));
+    assert_eq!(widen(30, 40), ConcreteKind::VarChar(70));
+    assert_eq!(widen(80, 40), ConcreteKind::VarChar(100));
+    // Equal lengths: the `!(L1 == L2)` guard keeps the total.
+    assert_eq!(widen(60, 60), ConcreteKind::VarChar(120));
+}
+
+#[test]
+fn window_functions_resolve_only_as_windows() {
+    let rank = custom("rank_of", FunctionKind::Window, &[]).expect("a window function");
+    assert_eq!(rank, t(ConcreteKind::I64));
+    assert!(matches!(
+        custom("rank_of", FunctionKind::Aggregate, &[]),
+        Err(ResolveError::NoSuchFunction { .. })
+    ));
+}

@@ -623,19 +623,25 @@ impl Implementation {
         }
         let strict = self.nullability == NullabilityHandling::Discrete;
         let mut bindings = Bindings::new();
+        let inconsistent = self.variadic.is_some_and(|v| !v.consistent);
+        // With INCONSISTENT variadics, what the fixed arguments bound, before the first
+        // occurrence of the variadic one.
+        let mut before_variadic = None;
         for (index, argument) in arguments.0.iter().enumerate() {
             let pattern = &self.args[index.min(declared - 1)];
-            // INCONSISTENT variadics: repeated occurrences must match the pattern but may bind
-            // its parameters differently, so they bind into a throw-away copy.
-            let repeated_inconsistent = self
-                .variadic
-                .is_some_and(|v| !v.consistent && index >= declared);
+            if inconsistent && index == declared - 1 {
+                before_variadic = Some(bindings.clone());
+            }
+            // INCONSISTENT: a repeated occurrence must match the pattern, and agree with the
+            // fixed arguments, but may bind the pattern's own parameters differently from the
+            // first occurrence; it binds into a throw-away copy of the fixed arguments' bindings.
             let mut scratch;
-            let target = if repeated_inconsistent {
-                scratch = bindings.clone();
-                &mut scratch
-            } else {
-                &mut bindings
+            let target = match &before_variadic {
+                Some(fixed) if index >= declared => {
+                    scratch = fixed.clone();
+                    &mut scratch
+                }
+                _ => &mut bindings,
             };
             let outcome = match (pattern, argument) {
                 (ArgPattern::Value(p), CallArgument::Value(t))
