@@ -105,7 +105,9 @@ pub enum Argument {
 pub struct FunctionQuery<'a> {
     /// The extension URN the plan declares the function in; `None` when the plan gives none
     /// (plans before spec 0.85, DataFusion's producer), in which case every registered
-    /// extension is searched and the call must be unambiguous.
+    /// extension is searched: matches in several extensions are an error
+    /// ([`ResolveError::Ambiguous`]) when their result types differ, and resolve to the first
+    /// extension in load order when they agree.
     pub urn: Option<&'a str>,
     /// The function name; a compound name (`add:i64_i64`) is reduced to its part before `:`,
     /// as the arguments decide the implementation.
@@ -296,10 +298,13 @@ impl FunctionRegistry {
             kind: query.kind,
             urn: query.urn.map(str::to_string),
         };
-        let indexes = self
-            .by_name
-            .get(&name.to_ascii_lowercase())
-            .ok_or_else(no_such)?;
+        // Keys are lower-case; plans almost always are, so lower-casing rarely allocates.
+        let key: std::borrow::Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase().into()
+        } else {
+            name.into()
+        };
+        let indexes = self.by_name.get(key.as_ref()).ok_or_else(no_such)?;
         let candidates = indexes
             .iter()
             .map(|&i| &self.implementations[i])
