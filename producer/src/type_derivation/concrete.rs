@@ -203,68 +203,34 @@ impl ConcreteType {
         } else {
             Nullability::Required as i32
         };
-        // Parameters are validated to fit (see `evaluate::validate`); saturate rather than panic.
+        // Evaluation checks parameters are in range (`evaluate::build_type`); saturate, never panic.
         let int = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        // The kinds whose message holds only nullability (and a variation reference).
+        macro_rules! plain {
+            ($kind:ident, $message:ident) => {
+                Kind::$kind(r#type::$message {
+                    nullability: n,
+                    ..Default::default()
+                })
+            };
+        }
+        #[allow(deprecated)]
         let kind = match &self.kind {
-            ConcreteKind::Boolean => Kind::Bool(r#type::Boolean {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::I8 => Kind::I8(r#type::I8 {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::I16 => Kind::I16(r#type::I16 {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::I32 => Kind::I32(r#type::I32 {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::I64 => Kind::I64(r#type::I64 {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::Fp32 => Kind::Fp32(r#type::Fp32 {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::Fp64 => Kind::Fp64(r#type::Fp64 {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::String => Kind::String(r#type::String {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::Binary => Kind::Binary(r#type::Binary {
-                nullability: n,
-                ..Default::default()
-            }),
-            #[allow(deprecated)]
-            ConcreteKind::Timestamp => Kind::Timestamp(r#type::Timestamp {
-                nullability: n,
-                ..Default::default()
-            }),
-            #[allow(deprecated)]
-            ConcreteKind::TimestampTz => Kind::TimestampTz(r#type::TimestampTz {
-                nullability: n,
-                ..Default::default()
-            }),
-            #[allow(deprecated)]
-            ConcreteKind::Time => Kind::Time(r#type::Time {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::Date => Kind::Date(r#type::Date {
-                nullability: n,
-                ..Default::default()
-            }),
-            ConcreteKind::IntervalYear => Kind::IntervalYear(r#type::IntervalYear {
-                nullability: n,
-                ..Default::default()
-            }),
+            ConcreteKind::Boolean => plain!(Bool, Boolean),
+            ConcreteKind::I8 => plain!(I8, I8),
+            ConcreteKind::I16 => plain!(I16, I16),
+            ConcreteKind::I32 => plain!(I32, I32),
+            ConcreteKind::I64 => plain!(I64, I64),
+            ConcreteKind::Fp32 => plain!(Fp32, Fp32),
+            ConcreteKind::Fp64 => plain!(Fp64, Fp64),
+            ConcreteKind::String => plain!(String, String),
+            ConcreteKind::Binary => plain!(Binary, Binary),
+            ConcreteKind::Timestamp => plain!(Timestamp, Timestamp),
+            ConcreteKind::TimestampTz => plain!(TimestampTz, TimestampTz),
+            ConcreteKind::Time => plain!(Time, Time),
+            ConcreteKind::Date => plain!(Date, Date),
+            ConcreteKind::IntervalYear => plain!(IntervalYear, IntervalYear),
+            ConcreteKind::Uuid => plain!(Uuid, Uuid),
             ConcreteKind::IntervalDay(p) => Kind::IntervalDay(r#type::IntervalDay {
                 nullability: n,
                 precision: Some(int(*p)),
@@ -273,10 +239,6 @@ impl ConcreteType {
             ConcreteKind::IntervalCompound(p) => Kind::IntervalCompound(r#type::IntervalCompound {
                 nullability: n,
                 precision: int(*p),
-                ..Default::default()
-            }),
-            ConcreteKind::Uuid => Kind::Uuid(r#type::Uuid {
-                nullability: n,
                 ..Default::default()
             }),
             ConcreteKind::FixedChar(l) => Kind::FixedChar(r#type::FixedChar {
