@@ -2,9 +2,11 @@
 //! vendored in `producer/extensions/` (Substrait v0.85.0, the version the `substrait` crate
 //! 0.63 bundles).
 //!
-//! Own structs rather than the `substrait` crate's typify-generated ones: those turn `return`
-//! into typed values and drop what the raw program text says; here it is kept as text and
-//! parsed by [`super::parser`].
+//! Own structs rather than the `substrait` crate's typify-generated `text::simple_extensions`
+//! (behind its `EXTENSIONS` map): those would serve too, and also keep `return` as raw text,
+//! but they mirror the whole JSON schema with untagged enums and JSON maps, while type
+//! derivation reads half a dozen fields. Embedding the texts themselves also lets a test check
+//! them byte for byte against the spec's files in the corpus.
 
 use std::collections::BTreeMap;
 
