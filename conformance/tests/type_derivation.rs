@@ -206,7 +206,8 @@ fn derived_result_types_match_the_spec_test_cases() {
             let expected_type = case_type(&DataType {
                 kind: expected.data_type.kind.clone(),
                 nullable: expected_nullable,
-            });
+            })
+            .map_err(|e| e.to_string());
             let (arguments, expected_type) = match (arguments, expected_type) {
                 (Ok(a), Ok(t)) => (a, ConcreteType::from_proto(&t).expect("a case type reads")),
                 (Err(reason), _) | (_, Err(reason)) => {
