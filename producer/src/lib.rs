@@ -27,6 +27,7 @@ pub mod rel_tree;
 mod sql;
 pub mod standard_functions;
 pub mod to_substrait;
+pub mod type_derivation;
 pub mod type_rules;
 pub mod validated;
 pub mod visit;

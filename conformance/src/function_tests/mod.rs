@@ -43,6 +43,6 @@ pub use run::{
     CaseOutcome, CaseRecord, Exercised, is_unsupported, run_case, run_case_plan, run_file,
     validated_case_plan,
 };
-pub use to_plan::{PlanError, RESULT_COLUMN, case_plan, compound_name, extension_urn};
+pub use to_plan::{PlanError, RESULT_COLUMN, case_plan, case_type, compound_name, extension_urn};
 pub use types::{DataType, TypeKind};
 pub use value::{Literal, TypedValue};

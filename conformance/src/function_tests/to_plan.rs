@@ -167,6 +167,13 @@ pub fn case_plan(case: &TestCase, include: &[String]) -> Result<Plan, PlanError>
     })
 }
 
+/// The Substrait type a case plan gives a test-file type: `ts` is `precision_timestamp<6>`, a
+/// bare `dec` is `decimal<38, 0>`, and so on (see the `literal` module). Lambda (`func<..>`) and
+/// user-defined types have none.
+pub fn case_type(data_type: &DataType) -> Result<Type, PlanError> {
+    proto_type(data_type)
+}
+
 /// The URN of the extension file `include` names: `/extensions/functions_arithmetic.yaml` is
 /// `extension:io.substrait:functions_arithmetic`. Every YAML of the corpus declares exactly the
 /// `urn:` this gives (a test checks), so the path is enough and no file needs reading.
