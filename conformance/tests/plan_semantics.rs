@@ -59,9 +59,28 @@ const CASES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Engines that cannot run a case, with the error they must give: a precise refusal is
-/// allowed, a wrong answer never.
-const KNOWN_REFUSALS: &[(&str, &str, &str)] = &[];
+/// Engines that cannot run a case, with the error they must give: a refusal is allowed, a
+/// wrong answer never. DataFusion 55's decorrelation loses a column of a query more than one
+/// step out (its subquery scopes keep only the nearest), so it refuses these with a schema
+/// error; DuckDB runs them. The router does not yet know this limit: a plan whose outer
+/// references step out more than once is routed to DataFusion by cost and falls back.
+const KNOWN_REFUSALS: &[(&str, &str, &str)] = &[
+    (
+        "outer references 2 steps out",
+        "datafusion",
+        "No field named nation.n_nationkey",
+    ),
+    (
+        "outer references 3 steps out",
+        "datafusion",
+        "No field named region.r_name",
+    ),
+    (
+        "outer reference 2 steps out into a join's input",
+        "datafusion",
+        "No field named supplier.s_acctbal",
+    ),
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plans_mean_what_their_sql_means_on_every_embedded_engine() {

@@ -3,19 +3,10 @@
 use datafusion_substrait::substrait::proto::expression::Literal;
 use datafusion_substrait::substrait::proto::{Expression, FunctionOption, Rel, Type};
 
+pub use crate::type_derivation::FunctionKind;
+
 use super::functions::{FunctionDeclaration, FunctionTable};
 use super::schema::RelSchema;
-
-/// Scalar, aggregate or window: the three lists of the dialect format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FunctionKind {
-    /// A scalar function call.
-    Scalar,
-    /// An aggregate measure.
-    Aggregate,
-    /// A window function (an expression or a window relation's function).
-    Window,
-}
 
 /// A relation, told before its inputs are walked.
 #[derive(Debug)]
@@ -91,6 +82,10 @@ pub struct CallEvent<'a> {
     pub options: &'a [FunctionOption],
     /// The output type the plan declares.
     pub output_type: Option<&'a Type>,
+    /// The output type the extension YAMLs' return program derives for these arguments,
+    /// when the call resolves to a core extension's implementation
+    /// ([`crate::type_derivation`]).
+    pub derived_type: Option<&'a Type>,
     /// The relation holding it.
     pub rel: usize,
     /// Where it is.

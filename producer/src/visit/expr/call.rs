@@ -3,6 +3,8 @@
 use datafusion_substrait::substrait::proto::function_argument::ArgType;
 use datafusion_substrait::substrait::proto::{Expression, FunctionArgument, FunctionOption, Type};
 
+use crate::type_derivation::{Argument, FunctionQuery, FunctionRegistry};
+use crate::visit::functions::FunctionDeclaration;
 use crate::visit::schema::RelSchema;
 use crate::visit::visitor::{ArgumentValue, CallEvent, FunctionKind};
 use crate::visit::walker::Walker;
@@ -61,6 +63,7 @@ pub(in crate::visit) fn walk(
     if let Some(ty) = site.output_type {
         w.visitor.declared_type(ty, path);
     }
+    let derived = declaration.and_then(|declaration| derive(declaration, site.kind, &arguments));
     w.visitor.call(&CallEvent {
         kind: site.kind,
         anchor: site.anchor,
@@ -69,8 +72,37 @@ pub(in crate::visit) fn walk(
         argument_expressions: &expressions,
         options: site.options,
         output_type: site.output_type,
+        derived_type: derived.as_ref(),
         rel,
         path,
     });
-    site.output_type.cloned()
+    site.output_type.cloned().or(derived)
+}
+
+/// The call's type as its extension's return program gives it, when every argument's type
+/// is known and the call resolves to one implementation.
+fn derive(
+    declaration: &FunctionDeclaration,
+    kind: FunctionKind,
+    arguments: &[ArgumentValue<'_>],
+) -> Option<Type> {
+    let arguments = arguments
+        .iter()
+        .map(|argument| match argument {
+            ArgumentValue::Value(ty) => ty.clone().map(Argument::Value),
+            ArgumentValue::Enum(option) => Some(Argument::Enum((*option).to_string())),
+            ArgumentValue::Type(ty) => Some(Argument::Type((*ty).clone())),
+            ArgumentValue::Missing => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let query = FunctionQuery {
+        urn: declaration.urn.as_deref(),
+        name: &declaration.declared,
+        kind,
+        arguments: &arguments,
+    };
+    FunctionRegistry::standard()
+        .resolve(&query)
+        .ok()
+        .map(|resolved| resolved.output_type)
 }
