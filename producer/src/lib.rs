@@ -25,6 +25,7 @@ pub mod rel_tree;
 mod sql;
 pub mod standard_functions;
 pub mod to_substrait;
+pub mod unknown_fields;
 pub mod validated;
 
 pub use catalog::{Catalog, CatalogTable, FileSource, TableConfig, TableFormat};
