@@ -25,6 +25,10 @@ pub async fn run(switchyard: &Switchyard, args: NormalizeArgs) -> Result<()> {
         for pass in &report.passes {
             text.push_str(&format!("pass {}: {}\n", pass.name, pass.detail));
         }
+        // What the unknown-field check let through unchecked (opaque payloads, hints).
+        for note in &report.notes {
+            text.push_str(&format!("note: {note}\n"));
+        }
         // With -o the plan goes to the file and the explanation is the command's output.
         if args.output.is_some() {
             print!("{text}");
