@@ -6,9 +6,9 @@
 
 use prost_reflect::{DynamicMessage, Kind, MapKey, ReflectMessage, Value};
 
-use super::descriptors::plan_descriptor;
+use super::descriptors::{plan_descriptor, spec_version};
 use super::findings::{ANY, Findings};
-use super::legacy::legacy_field;
+use super::legacy::{LegacyField, legacy_field};
 use crate::error::{ProducerError, Result};
 
 /// What to do with the removed fields of [`super::legacy::LEGACY_FIELDS`].
@@ -35,14 +35,30 @@ pub fn check_plan_message(message: &DynamicMessage, legacy: LegacyFields) -> Res
     let mut walk = BinaryWalk {
         findings: Findings::default(),
         legacy,
+        dropped: Vec::new(),
     };
     walk.message(message)?;
-    Ok(walk.findings.notes)
+    let mut notes = walk.findings.notes;
+    // One note per removed field, not per occurrence: a plan declares dozens of functions.
+    for (old, count, first) in walk.dropped {
+        notes.push(format!(
+            "{} (field {} of {}, a field of specs before {}): {count} dropped, the first at \
+             {first}; {}",
+            old.name,
+            old.number,
+            old.message,
+            spec_version(),
+            old.instead
+        ));
+    }
+    Ok(notes)
 }
 
 struct BinaryWalk {
     findings: Findings,
     legacy: LegacyFields,
+    /// The removed fields met, how often, and where first.
+    dropped: Vec<(&'static LegacyField, usize, String)>,
 }
 
 impl BinaryWalk {
@@ -53,10 +69,10 @@ impl BinaryWalk {
             if self.legacy == LegacyFields::Note
                 && let Some(old) = legacy_field(descriptor.full_name(), number, wire_type)
             {
-                self.findings.notes.push(format!(
-                    "field {number} ({}, removed in later specs) at {}: {}",
-                    old.name, self.findings.path, old.instead
-                ));
+                match self.dropped.iter_mut().find(|(seen, _, _)| *seen == old) {
+                    Some((_, count, _)) => *count += 1,
+                    None => self.dropped.push((old, 1, self.findings.path.to_string())),
+                }
                 continue;
             }
             let removed = descriptor

@@ -24,7 +24,7 @@ pub struct LegacyField {
     pub instead: &'static str,
 }
 
-const BY_NAME: &str = "dropped; functions and types resolve by name instead";
+const BY_NAME: &str = "functions and types resolve by name instead";
 
 /// The removed fields a binary import tolerates: the extension URIs of specs before 0.85.
 pub const LEGACY_FIELDS: &[LegacyField] = &[
