@@ -103,8 +103,9 @@ pub(crate) fn decode_checked(
     match format {
         PlanFormat::Binary => {
             let notes = check_plan_bytes(bytes, legacy)?;
-            let plan = Plan::decode(bytes)
-                .map_err(|e| ProducerError::Decode(format!("not a Substrait protobuf plan: {e}")))?;
+            let plan = Plan::decode(bytes).map_err(|e| {
+                ProducerError::Decode(format!("not a Substrait protobuf plan: {e}"))
+            })?;
             Ok((plan, notes))
         }
         PlanFormat::Json => {

@@ -62,8 +62,11 @@ fn plan_bytes() -> Vec<u8> {
 
 /// The plan as a dynamic message, for surgery.
 fn dynamic_plan() -> DynamicMessage {
-    DynamicMessage::decode(plan_descriptor().expect("descriptors"), plan_bytes().as_slice())
-        .expect("decodes")
+    DynamicMessage::decode(
+        plan_descriptor().expect("descriptors"),
+        plan_bytes().as_slice(),
+    )
+    .expect("decodes")
 }
 
 /// The sub-message at `path` (proto field names; numbers index repeated fields).
@@ -98,9 +101,7 @@ fn unknown_varint(number: u32) -> Vec<u8> {
 /// The plan's bytes with `extra` (a tag and value) merged into the message at `path`.
 fn binary_with(path: &[&str], extra: &[u8]) -> Vec<u8> {
     let mut plan = dynamic_plan();
-    sub_message(&mut plan, path)
-        .merge(extra)
-        .expect("merges");
+    sub_message(&mut plan, path).merge(extra).expect("merges");
     plan.encode_to_vec()
 }
 
@@ -149,7 +150,10 @@ fn binary_refusal(bytes: &[u8]) -> (String, String) {
 fn the_base_plan_passes_every_path_without_notes() {
     // Without this, every refusal below could come from a broken base plan.
     let value = plan_json();
-    assert_eq!(check_plan_json(&value).expect("passes"), Vec::<String>::new());
+    assert_eq!(
+        check_plan_json(&value).expect("passes"),
+        Vec::<String>::new()
+    );
     let bytes = plan_bytes();
     assert_eq!(
         check_plan_bytes(&bytes, LegacyFields::Refuse).expect("passes"),
@@ -180,9 +184,7 @@ fn json_unknown_key_in_a_relation_is_refused() {
     let (path, field) = json_refusal(&value);
     assert_eq!(path, FILTER);
     assert_eq!(field, r#"field "fooBar""#);
-    let message = check_plan_json(&value)
-        .expect_err("refused")
-        .to_string();
+    let message = check_plan_json(&value).expect_err("refused").to_string();
     assert_eq!(
         message,
         "refused: unknown field \"fooBar\" at relations[0].root.input.filter (Substrait 0.85 \
@@ -193,8 +195,8 @@ fn json_unknown_key_in_a_relation_is_refused() {
 #[test]
 fn json_unknown_key_in_an_expression_is_refused() {
     let mut value = plan_json();
-    value["relations"][0]["root"]["input"]["filter"]["condition"]["scalarFunction"]
-        ["nullHandling"] = json!("NULLS_IGNORED");
+    value["relations"][0]["root"]["input"]["filter"]["condition"]["scalarFunction"]["nullHandling"] =
+        json!("NULLS_IGNORED");
     let (path, field) = json_refusal(&value);
     assert_eq!(path, CONDITION);
     assert_eq!(field, r#"field "nullHandling""#);
@@ -212,8 +214,8 @@ fn json_unknown_key_inside_a_list_element_names_its_index() {
 #[test]
 fn json_unknown_enum_value_is_refused() {
     let mut value = plan_json();
-    value["relations"][0]["root"]["input"]["filter"]["input"]["read"]["baseSchema"]["struct"]
-        ["types"][0]["i64"]["nullability"] = json!("NULLABILITY_SOMETIMES");
+    value["relations"][0]["root"]["input"]["filter"]["input"]["read"]["baseSchema"]["struct"]["types"]
+        [0]["i64"]["nullability"] = json!("NULLABILITY_SOMETIMES");
     let (path, field) = refusal(check_plan_json(&value));
     assert_eq!(
         path,
@@ -224,11 +226,11 @@ fn json_unknown_enum_value_is_refused() {
         r#"enum value "NULLABILITY_SOMETIMES" of substrait.Type.Nullability"#
     );
     // An unknown number is refused as well; a known one passes.
-    value["relations"][0]["root"]["input"]["filter"]["input"]["read"]["baseSchema"]["struct"]
-        ["types"][0]["i64"]["nullability"] = json!(9);
+    value["relations"][0]["root"]["input"]["filter"]["input"]["read"]["baseSchema"]["struct"]["types"]
+        [0]["i64"]["nullability"] = json!(9);
     refusal(check_plan_json(&value));
-    value["relations"][0]["root"]["input"]["filter"]["input"]["read"]["baseSchema"]["struct"]
-        ["types"][0]["i64"]["nullability"] = json!(2);
+    value["relations"][0]["root"]["input"]["filter"]["input"]["read"]["baseSchema"]["struct"]["types"]
+        [0]["i64"]["nullability"] = json!(2);
     check_plan_json(&value).expect("a known number passes");
 }
 
@@ -253,7 +255,10 @@ fn binary_unknown_field_at_the_top_level_is_refused() {
 
 #[test]
 fn binary_unknown_field_in_a_relation_is_refused() {
-    let bytes = binary_with(&["relations", "0", "root", "input", "filter"], &unknown_varint(77));
+    let bytes = binary_with(
+        &["relations", "0", "root", "input", "filter"],
+        &unknown_varint(77),
+    );
     let (path, field) = binary_refusal(&bytes);
     assert_eq!(path, FILTER);
     assert_eq!(field, "field 77 (wire type Varint)");
@@ -304,7 +309,15 @@ fn binary_unknown_enum_value_is_refused() {
 
 #[test]
 fn unknown_fields_inside_a_hint_pass_with_a_note() {
-    let hint = ["relations", "0", "root", "input", "filter", "common", "hint"];
+    let hint = [
+        "relations",
+        "0",
+        "root",
+        "input",
+        "filter",
+        "common",
+        "hint",
+    ];
     let bytes = binary_with(&hint, &unknown_varint(99));
     let notes = check_plan_bytes(&bytes, LegacyFields::Refuse).expect("a hint is inert");
     assert_eq!(notes.len(), 1, "{notes:?}");
@@ -363,7 +376,12 @@ fn any_payloads_pass_with_a_note() {
     value["advancedExtensions"]["enhancement"] = json!(null);
     value["advancedExtensions"]["optimization"][0]["typeURI"] = json!("x");
     let notes = check_plan_json(&value).expect("inert");
-    assert!(notes.iter().any(|note| note.contains(r#"ignored unknown field "typeURI""#)), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|note| note.contains(r#"ignored unknown field "typeURI""#)),
+        "{notes:?}"
+    );
 
     // Binary: the same optimization, as bytes, is a note too.
     let mut value = plan_json();
@@ -400,7 +418,10 @@ fn older_specs_extension_uris_are_refused_strictly_and_noted_on_import() {
     match decode_plan(&bytes) {
         Err(error @ ProducerError::UnknownField { .. }) => {
             let message = error.to_string();
-            assert!(message.contains("field 1 (wire type LengthDelimited)"), "{message}");
+            assert!(
+                message.contains("field 1 (wire type LengthDelimited)"),
+                "{message}"
+            );
             assert!(message.contains("older spec"), "{message}");
         }
         other => panic!("expected a refusal, got {other:?}"),
@@ -411,8 +432,9 @@ fn older_specs_extension_uris_are_refused_strictly_and_noted_on_import() {
     assert!(report.notes[1].contains("extension_uri_reference"));
     assert!(report.notes[1].contains("extensions[0].extension_function"));
     // Anything else unknown in the same plan is still refused.
-    let mut plan = DynamicMessage::decode(plan_descriptor().expect("descriptors"), bytes.as_slice())
-        .expect("decodes");
+    let mut plan =
+        DynamicMessage::decode(plan_descriptor().expect("descriptors"), bytes.as_slice())
+            .expect("decodes");
     plan.merge(unknown_varint(99).as_slice()).expect("merges");
     refusal(import_plan_bytes(&plan.encode_to_vec(), &Catalog::new()));
 }
@@ -454,5 +476,8 @@ fn json_legacy_join_types_are_respelled_before_the_check() {
     // Strictly, the old name is an unknown enum value.
     let (path, field) = refusal(check_plan_json(&value));
     assert_eq!(path, "relations[0].root.input.filter.input.join.type");
-    assert_eq!(field, r#"enum value "JOIN_TYPE_SEMI" of substrait.JoinRel.JoinType"#);
+    assert_eq!(
+        field,
+        r#"enum value "JOIN_TYPE_SEMI" of substrait.JoinRel.JoinType"#
+    );
 }

@@ -90,7 +90,11 @@ fn corpus_plans_that_imported_still_import() {
                     with_notes += 1;
                     eprintln!("noted {name}: {}", report.notes.join("; "));
                 }
-                if report.notes.iter().any(|note| note.starts_with("extension_uris ")) {
+                if report
+                    .notes
+                    .iter()
+                    .any(|note| note.starts_with("extension_uris "))
+                {
                     legacy_noted += 1;
                 }
                 // The check really reads this plan: the same plan with one key of a newer

@@ -78,10 +78,8 @@ impl BinaryWalk {
             let removed = descriptor
                 .reserved_ranges()
                 .any(|range| range.contains(&number));
-            self.findings.unknown(
-                format!("field {number} (wire type {wire_type:?})"),
-                removed,
-            )?;
+            self.findings
+                .unknown(format!("field {number} (wire type {wire_type:?})"), removed)?;
         }
         if descriptor.full_name() == ANY {
             let type_url = message

@@ -34,7 +34,7 @@ pub fn pool() -> Result<&'static DescriptorPool> {
 
 /// The descriptor of `substrait.Plan`.
 pub fn plan_descriptor() -> Result<MessageDescriptor> {
-    pool()?.get_message_by_name(PLAN_MESSAGE).ok_or_else(|| {
-        ProducerError::Decode(format!("Substrait descriptors lack {PLAN_MESSAGE}"))
-    })
+    pool()?
+        .get_message_by_name(PLAN_MESSAGE)
+        .ok_or_else(|| ProducerError::Decode(format!("Substrait descriptors lack {PLAN_MESSAGE}")))
 }

@@ -59,7 +59,11 @@ pub const LEGACY_FIELDS: &[LegacyField] = &[
 ];
 
 /// The legacy field `number` (arriving as `wire_type`) of `message` was, if any.
-pub fn legacy_field(message: &str, number: u32, wire_type: WireType) -> Option<&'static LegacyField> {
+pub fn legacy_field(
+    message: &str,
+    number: u32,
+    wire_type: WireType,
+) -> Option<&'static LegacyField> {
     LEGACY_FIELDS.iter().find(|legacy| {
         legacy.message == message && legacy.number == number && legacy.wire_type == wire_type
     })
