@@ -60,9 +60,9 @@ const CASES: &[(&str, &str)] = &[
 ];
 
 /// Engines that cannot run a case, with the error they must give: a refusal is allowed, a
-/// wrong answer never. DataFusion 55's decorrelation loses a column of a query more than one
-/// step out (its subquery scopes keep only the nearest), so it refuses these with a schema
-/// error; DuckDB runs them. The router does not yet know this limit: a plan whose outer
+/// wrong answer never. DataFusion 55 cannot resolve a column of a query more than one step
+/// out once it has decorrelated the nearer subquery, and refuses these with a schema error;
+/// DuckDB runs them. The router does not yet know this limit: a plan whose outer
 /// references step out more than once is routed to DataFusion by cost and falls back.
 const KNOWN_REFUSALS: &[(&str, &str, &str)] = &[
     (

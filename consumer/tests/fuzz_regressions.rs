@@ -31,14 +31,57 @@ async fn tpch_catalog() -> Catalog {
     catalog
 }
 
+/// Three of these inputs are JSON plans with mangled keys, which import dropped silently
+/// until the unknown-field check (`producer/src/unknown_fields/`); now import refuses them,
+/// naming one of `keys` (which one first depends on the JSON map's key order). What the
+/// engines used to receive is the plan without those keys (exactly what pbjson's decoding
+/// made of it), so the tests go on checking containment on it.
+async fn without_unknown_keys(bytes: &[u8], keys: &[&str]) -> Vec<u8> {
+    let catalog = tpch_catalog().await;
+    let error = import_plan_bytes(bytes, &catalog).expect_err("the unknown-field check refuses it");
+    let message = error.to_string();
+    assert!(
+        keys.iter()
+            .any(|key| message.contains(&format!("refused: unknown field {key:?}"))),
+        "{message}"
+    );
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).expect("a JSON plan");
+    for key in keys {
+        remove_key(&mut value, key);
+    }
+    serde_json::to_vec(&value).expect("JSON encodes")
+}
+
+fn remove_key(value: &mut serde_json::Value, key: &str) {
+    match value {
+        serde_json::Value::Object(object) => {
+            object.remove(key);
+            for child in object.values_mut() {
+                remove_key(child, key);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                remove_key(item, key);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A DuckDB plan whose read projection was mangled away (an unknown JSON field, dropped on
-/// import), so a field reference points past an empty input: datafusion-substrait 55 indexes
-/// out of bounds. Switchyard consumes plans on a task of their own, so the panic is an error.
+/// import before the unknown-field check), so a field reference points past an empty input:
+/// datafusion-substrait 55 indexes out of bounds. Switchyard consumes plans on a task of their
+/// own, so the panic is an error.
 #[tokio::test]
 async fn translate_sql_crash_cf4a5c7c_a_field_past_an_empty_projection() {
     let catalog = tpch_catalog().await;
-    let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-cf4a5c7c.json");
-    let (plan, _) = import_plan_bytes(bytes, &catalog).expect("imports");
+    let bytes = without_unknown_keys(
+        include_bytes!("../../fuzz/regressions/translate_sql-crash-cf4a5c7c.json"),
+        &["sl_commenttructItems"],
+    )
+    .await;
+    let (plan, _) = import_plan_bytes(&bytes, &catalog).expect("imports");
     let plan = ValidatedPlan::new(plan).expect("valid in structure");
     for target in [SqlTarget::DuckDb, SqlTarget::Postgres] {
         let translator = SqlTranslator::new("fuzz", target, &catalog).expect("translator");
@@ -87,20 +130,31 @@ async fn translate_sql_crash_ad01145a_a_decimal_arrow_cannot_format() {
 }
 
 /// The same kind of decimal, found again: a literal whose `precision` key was mangled (an
-/// unknown JSON field, dropped on import), so it reads as DECIMAL(0, 2). Contained here;
-/// `switchyard run` refuses it before any engine (the router's type rules).
+/// unknown JSON field, dropped on import before the unknown-field check), so it reads as
+/// DECIMAL(0, 2). Contained here; `switchyard run` refuses it before any engine (now on
+/// import, and the router's type rules too).
 #[tokio::test]
 async fn translate_sql_crash_08c3152c_a_decimal_literal_of_precision_zero() {
-    let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-08c3152c.json");
-    refused_everywhere(bytes).await;
+    // A mangled `structField` too (`structieFld`), in a projection's field reference.
+    let bytes = without_unknown_keys(
+        include_bytes!("../../fuzz/regressions/translate_sql-crash-08c3152c.json"),
+        &["precisio~", "structieFld"],
+    )
+    .await;
+    refused_everywhere(&bytes).await;
 }
 
 /// A field index past an empty schema, reached in optimizing or planning after consumption:
 /// those steps run contained too.
 #[tokio::test]
 async fn translate_sql_crash_fcf1d9dd_a_field_past_an_empty_schema_in_planning() {
-    let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-fcf1d9dd.json");
-    let errors = refused_everywhere(bytes).await;
+    // The emit's mangled `outputMapping` key is what the unknown-field check now refuses.
+    let bytes = without_unknown_keys(
+        include_bytes!("../../fuzz/regressions/translate_sql-crash-fcf1d9dd.json"),
+        &["outputMappqng"],
+    )
+    .await;
+    let errors = refused_everywhere(&bytes).await;
     assert!(
         errors.iter().all(|e| e.contains("malformed plan")),
         "{errors:#?}"

@@ -29,6 +29,18 @@ pub enum ProducerError {
     /// The plan is a well-formed message but breaks a rule every plan must keep.
     #[error("invalid plan: {0}")]
     Invalid(String),
+    /// The plan holds a field or enum value the Substrait descriptors do not know, which the
+    /// decoders would drop or misread silently (see [`crate::unknown_fields`]).
+    #[error("refused: unknown {field} at {path} ({detail})")]
+    UnknownField {
+        /// Where in the plan, by proto field names: `relations[0].root.input.filter`.
+        path: String,
+        /// What is unknown: `field "fooBar"`, `field 99 (wire type Varint)`,
+        /// `enum value 7 of substrait.JoinRel.JoinType`.
+        field: String,
+        /// Which descriptors said so, and why the plan may hold it.
+        detail: String,
+    },
     /// The plan could not be encoded.
     #[error("plan encoding: {0}")]
     Encode(String),

@@ -29,6 +29,7 @@ pub mod standard_functions;
 pub mod to_substrait;
 pub mod type_derivation;
 pub mod type_rules;
+pub mod unknown_fields;
 pub mod validated;
 pub mod visit;
 

@@ -8,6 +8,7 @@ use prost::Message;
 
 use crate::error::{ProducerError, Result};
 use crate::plan_size::{MAX_PLAN_ELEMENTS, check_json_elements, check_wire_elements};
+use crate::unknown_fields::{LegacyFields, check_plan_bytes, check_plan_json};
 
 /// The largest plan we accept, in bytes, before even trying to decode it.
 pub const MAX_PLAN_BYTES: usize = 256 * 1024 * 1024;
@@ -65,7 +66,26 @@ pub fn decode_plan(bytes: &[u8]) -> Result<(Plan, PlanFormat)> {
 }
 
 /// Decodes a plan known to be in `format`.
+///
+/// Strict: a field or enum value the Substrait descriptors do not know is refused with
+/// [`ProducerError::UnknownField`] rather than dropped ([`crate::unknown_fields`]), including
+/// the extension URIs of specs before 0.85 (import such plans with
+/// [`import_plan_bytes`](crate::import_plan_bytes), which maps them).
 pub fn decode_plan_as(bytes: &[u8], format: PlanFormat) -> Result<Plan> {
+    let (plan, notes) = decode_checked(bytes, format, LegacyFields::Refuse)?;
+    for note in &notes {
+        tracing::debug!("plan decoding: {note}");
+    }
+    Ok(plan)
+}
+
+/// [`decode_plan_as`] with a choice about older specs' removed fields (binary only; JSON
+/// imports map them before any check), returning the check's notes.
+pub(crate) fn decode_checked(
+    bytes: &[u8],
+    format: PlanFormat,
+    legacy: LegacyFields,
+) -> Result<(Plan, Vec<String>)> {
     if bytes.len() > MAX_PLAN_BYTES {
         return Err(ProducerError::Decode(format!(
             "plan is {} bytes, over the {MAX_PLAN_BYTES}-byte limit",
@@ -75,15 +95,28 @@ pub fn decode_plan_as(bytes: &[u8], format: PlanFormat) -> Result<Plan> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ProducerError::Decode("plan is empty".to_string()));
     }
+    // The size checks come first: they bound the work of everything after them.
     match format {
         PlanFormat::Binary => check_wire_elements(bytes, MAX_PLAN_ELEMENTS)?,
         PlanFormat::Json => check_json_elements(bytes, MAX_PLAN_ELEMENTS)?,
     }
     match format {
-        PlanFormat::Binary => Plan::decode(bytes)
-            .map_err(|e| ProducerError::Decode(format!("not a Substrait protobuf plan: {e}"))),
-        PlanFormat::Json => serde_json::from_slice(bytes)
-            .map_err(|e| ProducerError::Decode(format!("not a Substrait JSON plan: {e}"))),
+        PlanFormat::Binary => {
+            let notes = check_plan_bytes(bytes, legacy)?;
+            let plan = Plan::decode(bytes).map_err(|e| {
+                ProducerError::Decode(format!("not a Substrait protobuf plan: {e}"))
+            })?;
+            Ok((plan, notes))
+        }
+        PlanFormat::Json => {
+            // Parsed once into a value: the check walks it, then the plan decodes from it.
+            let value: serde_json::Value = serde_json::from_slice(bytes)
+                .map_err(|e| ProducerError::Decode(format!("not a Substrait JSON plan: {e}")))?;
+            let notes = check_plan_json(&value)?;
+            let plan = serde_json::from_value(value)
+                .map_err(|e| ProducerError::Decode(format!("not a Substrait JSON plan: {e}")))?;
+            Ok((plan, notes))
+        }
     }
 }
 

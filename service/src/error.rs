@@ -89,6 +89,7 @@ fn router_code(error: &RouterError) -> Code {
             | ProducerError::Statements(_)
             | ProducerError::Substrait(_)
             | ProducerError::Decode(_)
+            | ProducerError::UnknownField { .. }
             | ProducerError::Invalid(_),
         ) => Code::InvalidArgument,
         RouterError::Producer(_) => Code::Internal,

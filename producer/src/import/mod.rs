@@ -6,10 +6,11 @@
 //! back to the rewrite that caused it.
 //!
 //! Unknown fields: the `substrait` crate's pbjson deserializers map every key they do not know
-//! to `GeneratedField::__SkipField__` and discard its value (`IgnoredAny`), so unknown *fields*
-//! never fail decoding and need no `drop_unknown_fields` pass. They are lost silently, though,
-//! which is why [`uris::extension_uris_to_urns`] must run on the JSON before decoding. Unknown
-//! *enum values* (a string such as `"NULLABILITY_FOO"`) still fail, with `unknown_variant`.
+//! to `GeneratedField::__SkipField__` and discard its value (`IgnoredAny`), and prost skips
+//! unknown field numbers, so neither decoder fails on them: they would be lost silently. So
+//! fields older specs had and 0.85 renamed are mapped first ([`uris::extension_uris_to_urns`],
+//! [`legacy_enums::legacy_enums`]), and then whatever is still unknown is refused
+//! ([`crate::unknown_fields`]); what passed unchecked is listed in [`ImportReport::notes`].
 
 pub mod boolean_results;
 pub mod compound_names;
@@ -28,9 +29,10 @@ use serde_json::Value;
 
 use crate::catalog::Catalog;
 use crate::error::ProducerError;
-use crate::plan_io::{MAX_PLAN_BYTES, PlanFormat, decode_plan_as};
+use crate::plan_io::{MAX_PLAN_BYTES, PlanFormat, decode_checked};
 use crate::plan_size::{MAX_PLAN_ELEMENTS, check_json_elements};
 use crate::to_substrait::PRODUCER_NAME;
+use crate::unknown_fields::{LegacyFields, check_plan_json};
 
 /// What an import did to a plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,6 +41,10 @@ pub struct ImportReport {
     pub producer: Option<String>,
     /// The passes that changed something, in the order they ran.
     pub passes: Vec<AppliedPass>,
+    /// What the unknown-field check let through without vouching for it: opaque `Any`
+    /// payloads, unknown fields inside inert fields (hints, optimizations), the extension URIs
+    /// of older binary plans ([`crate::unknown_fields`]).
+    pub notes: Vec<String>,
 }
 
 impl ImportReport {
@@ -62,7 +68,8 @@ pub struct AppliedPass {
 /// Parses a Substrait JSON plan from any producer and normalizes it for Switchyard.
 ///
 /// Passes, in order: on the JSON, [`uris::extension_uris_to_urns`],
-/// [`urns_by_name::urns_by_name`], [`legacy_enums::legacy_enums`],
+/// [`urns_by_name::urns_by_name`], [`legacy_enums::legacy_enums`], then the unknown-field
+/// check ([`check_plan_json`]: what the passes so far did not map is refused), then
 /// [`read_filters::read_filters`], [`project_emit::project_emit`],
 /// [`grouping_set_index::grouping_set_index`],
 /// [`identifier_case::identifier_case`] and [`read_types::read_types`] (both against
@@ -93,15 +100,16 @@ pub fn import_json(text: &str, catalog: &Catalog) -> Result<(Plan, ImportReport)
         changes,
         "extension URIs and URI references rewritten as URNs",
     );
-    normalize(value, catalog, passes)
+    normalize(value, catalog, passes, Origin::Json)
 }
 
 /// Reads a plan in either encoding (see [`PlanFormat::detect`]) from any producer and
 /// normalizes it as [`import_json`] does.
 ///
-/// A binary plan's extension URIs are lost in decoding (spec 0.85 has no such fields), so the
-/// URN pass cannot apply to it; its functions still resolve by name. Binary plans Switchyard
-/// made itself are returned as decoded.
+/// A binary plan is checked for unknown fields on its raw bytes first (for Switchyard's own
+/// plans too). Its extension URIs (spec 0.85 has no such fields) are dropped with a note, so
+/// the URN pass cannot apply to it; its functions still resolve by name. Binary plans
+/// Switchyard made itself are returned as decoded.
 pub fn import_plan_bytes(
     bytes: &[u8],
     catalog: &Catalog,
@@ -111,19 +119,29 @@ pub fn import_plan_bytes(
             .map_err(|e| ProducerError::Decode(format!("JSON plan is not UTF-8: {e}")))?;
         return import_json(text, catalog);
     }
-    let plan = decode_plan_as(bytes, PlanFormat::Binary)?;
+    let (plan, notes) = decode_checked(bytes, PlanFormat::Binary, LegacyFields::Note)?;
     let producer = plan.version.as_ref().map(|v| v.producer.as_str());
     if producer == Some(PRODUCER_NAME) {
         // Our own plans name the catalog as it is; skip the round trip through JSON.
         let report = ImportReport {
             producer: producer.map(str::to_owned),
             passes: Vec::new(),
+            notes,
         };
         return Ok((plan, report));
     }
     let value = serde_json::to_value(&plan)
         .map_err(|e| ProducerError::Encode(format!("plan as JSON: {e}")))?;
-    normalize(value, catalog, Vec::new())
+    normalize(value, catalog, Vec::new(), Origin::Binary { notes })
+}
+
+/// Where the JSON value [`normalize`] works on came from.
+enum Origin {
+    /// The plan's own JSON: not yet checked for unknown fields.
+    Json,
+    /// A decoded binary plan, checked on its bytes (with the check's notes): decoding kept only
+    /// known fields, so there is nothing left to check.
+    Binary { notes: Vec<String> },
 }
 
 /// The passes common to every encoding: names and read types on the JSON, then decoding and
@@ -132,6 +150,7 @@ fn normalize(
     mut value: Value,
     catalog: &Catalog,
     mut passes: Vec<AppliedPass>,
+    origin: Origin,
 ) -> Result<(Plan, ImportReport), ProducerError> {
     let changes = urns_by_name::urns_by_name(&mut value);
     record(
@@ -148,6 +167,13 @@ fn normalize(
         changes,
         "renamed enum values respelled",
     );
+
+    // After the passes that map older specs' fields and values, before the passes that move
+    // things around (so a refusal's path is the plan's own), and before decoding drops anything.
+    let notes = match origin {
+        Origin::Json => check_plan_json(&value)?,
+        Origin::Binary { notes } => notes,
+    };
 
     let changes = read_filters::read_filters(&mut value);
     record(
@@ -221,7 +247,14 @@ fn normalize(
         .as_ref()
         .map(|version| version.producer.clone())
         .filter(|producer| !producer.is_empty());
-    Ok((plan, ImportReport { producer, passes }))
+    Ok((
+        plan,
+        ImportReport {
+            producer,
+            passes,
+            notes,
+        },
+    ))
 }
 
 /// Adds an entry for pass `name` to `passes` if it changed anything: "`changes` `what`".
@@ -268,8 +301,7 @@ mod tests {
                     { "i64": { "nullability": "NULLABILITY_REQUIRED" } }
                 ] } },
                 "namedTable": { "names": ["T"] }
-            } }, "names": ["A"] } }],
-            "someFieldFromTheFuture": 1
+            } }, "names": ["A"] } }]
         }"#;
         let (plan, report) = import_json(text, &Catalog::new()).expect("imports");
         assert_eq!(report.producer.as_deref(), Some("isthmus"));
