@@ -90,7 +90,10 @@ async fn generated_foreign_plans_give_duckdbs_answers_or_pinned_refusals() {
                     }
                 }
             }
-            if !matches!(outcome, GeneratedOutcome::Correct | GeneratedOutcome::Wrong { .. }) {
+            if !matches!(
+                outcome,
+                GeneratedOutcome::Correct | GeneratedOutcome::Wrong { .. }
+            ) {
                 observed.insert(key, outcome);
             }
         }

@@ -21,8 +21,7 @@ pub fn single_grouping_sets(plan: LogicalPlan) -> Result<LogicalPlan> {
         let LogicalPlan::Aggregate(aggregate) = &node else {
             return Ok(Transformed::no(node));
         };
-        let [Expr::GroupingSet(GroupingSet::GroupingSets(sets))] =
-            aggregate.group_expr.as_slice()
+        let [Expr::GroupingSet(GroupingSet::GroupingSets(sets))] = aggregate.group_expr.as_slice()
         else {
             return Ok(Transformed::no(node));
         };

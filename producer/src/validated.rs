@@ -9,8 +9,8 @@ use datafusion_substrait::substrait::proto::extensions::simple_extension_declara
 use crate::error::{ProducerError, Result};
 use crate::plan_fingerprint::plan_fingerprint;
 use crate::plan_io::{PlanFormat, decode_plan};
-use crate::rel_tree::{plan_roots, rel_depth, rel_inputs};
 use crate::plan_warnings::{PlanWarning, WarningChecks};
+use crate::rel_tree::{plan_roots, rel_depth, rel_inputs};
 use crate::type_rules::TypeRules;
 use crate::visit::walk_plan;
 use datafusion_substrait::substrait::proto::rel::RelType;

@@ -67,7 +67,11 @@ fn reason_class(message: &str) -> String {
         .split_once(": ")
         .filter(|(head, _)| head.contains('/') || *head == "root")
         .map_or(message, |(_, tail)| tail);
-    message.split_whitespace().take(6).collect::<Vec<_>>().join(" ")
+    message
+        .split_whitespace()
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]

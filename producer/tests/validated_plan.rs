@@ -1,5 +1,7 @@
 //! The checks every plan passes on entry.
 
+use switchyard_producer::substrait::proto::expression::literal::LiteralType;
+use switchyard_producer::substrait::proto::expression::{Literal, RexType};
 use switchyard_producer::substrait::proto::extensions::simple_extension_declaration::{
     ExtensionFunction, MappingType,
 };
@@ -7,8 +9,6 @@ use switchyard_producer::substrait::proto::extensions::{
     SimpleExtensionDeclaration, SimpleExtensionUrn,
 };
 use switchyard_producer::substrait::proto::rel::RelType;
-use switchyard_producer::substrait::proto::expression::literal::LiteralType;
-use switchyard_producer::substrait::proto::expression::{Literal, RexType};
 use switchyard_producer::substrait::proto::{
     Expression, FilterRel, NamedStruct, Plan, PlanRel, ReadRel, Rel, RelRoot, Type, plan_rel,
     read_rel, r#type,

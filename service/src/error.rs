@@ -94,9 +94,7 @@ fn router_code(error: &RouterError) -> Code {
         ) => Code::InvalidArgument,
         RouterError::Producer(_) => Code::Internal,
         RouterError::Engine(error) => engine_code(error),
-        RouterError::LimitExceeded(_) | RouterError::PlanWarnings { .. } => {
-            Code::InvalidArgument
-        }
+        RouterError::LimitExceeded(_) | RouterError::PlanWarnings { .. } => Code::InvalidArgument,
         RouterError::NoCapableEngine { .. } => Code::Unimplemented,
         RouterError::UnknownTable { .. } => Code::NotFound,
         // Configuration and calibration errors, and every engine failing: the service's side.

@@ -40,16 +40,28 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan::run(&open(&cli.config, cli.strict_plans).await?, args).await,
         Command::Run(args) => run::run(&open(&cli.config, cli.strict_plans).await?, args).await,
         Command::Engines => engines::run(&open(&cli.config, cli.strict_plans).await?).await,
-        Command::Translate(args) => translate::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Translate(args) => {
+            translate::run(&open(&cli.config, cli.strict_plans).await?, args).await
+        }
         Command::Load(args) => load::run(&open(&cli.config, cli.strict_plans).await?, args).await,
-        Command::Features(args) => features::run(&open(&cli.config, cli.strict_plans).await?, args).await,
-        Command::Explain(args) => explain::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Features(args) => {
+            features::run(&open(&cli.config, cli.strict_plans).await?, args).await
+        }
+        Command::Explain(args) => {
+            explain::run(&open(&cli.config, cli.strict_plans).await?, args).await
+        }
         Command::Calibrate(args) => calibrate::run(&cli.config, args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(args) => bench::run(args).await,
-        Command::Conformance(args) => conformance::run(&open(&cli.config, cli.strict_plans).await?, args).await,
-        Command::Normalize(args) => normalize::run(&open(&cli.config, cli.strict_plans).await?, args).await,
-        Command::Export(args) => export::run(&open(&cli.config, cli.strict_plans).await?, args).await,
+        Command::Conformance(args) => {
+            conformance::run(&open(&cli.config, cli.strict_plans).await?, args).await
+        }
+        Command::Normalize(args) => {
+            normalize::run(&open(&cli.config, cli.strict_plans).await?, args).await
+        }
+        Command::Export(args) => {
+            export::run(&open(&cli.config, cli.strict_plans).await?, args).await
+        }
         Command::Serve(args) => serve::run(&cli.config, cli.strict_plans, args).await,
         Command::Cluster(command) => cluster::run(command).await,
     }

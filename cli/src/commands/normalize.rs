@@ -25,14 +25,12 @@ pub async fn run(switchyard: &Switchyard, args: NormalizeArgs) -> Result<()> {
         for pass in &report.passes {
             text.push_str(&format!("pass {}: {}\n", pass.name, pass.detail));
         }
-<<<<<<< HEAD
         for warning in plan.warnings() {
             text.push_str(&format!("warning: {warning}\n"));
-=======
+        }
         // What the unknown-field check let through unchecked (opaque payloads, hints).
         for note in &report.notes {
             text.push_str(&format!("note: {note}\n"));
->>>>>>> unknown-fields
         }
         // With -o the plan goes to the file and the explanation is the command's output.
         if args.output.is_some() {

@@ -59,10 +59,7 @@ impl Number {
                     let Some(divisor) = 10i128.checked_pow(own - scale) else {
                         return unscaled == 0;
                     };
-                    (
-                        unscaled / 10i128.pow(own),
-                        unscaled % divisor == 0,
-                    )
+                    (unscaled / 10i128.pow(own), unscaled % divisor == 0)
                 } else {
                     (unscaled / 10i128.pow(own), true)
                 };
@@ -73,8 +70,7 @@ impl Number {
                     return false;
                 }
                 let scaled = v * 10f64.powi(scale as i32);
-                let fraction_fits =
-                    (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0);
+                let fraction_fits = (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0);
                 fraction_fits && digits(v.trunc() as i128) <= integer_digits
             }
         }

@@ -58,7 +58,13 @@ pub struct PlanWarning {
 
 impl fmt::Display for PlanWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}: {}", self.class.name(), self.path, self.message)
+        write!(
+            f,
+            "{} at {}: {}",
+            self.class.name(),
+            self.path,
+            self.message
+        )
     }
 }
 

@@ -27,7 +27,9 @@ fn filtered(condition: &str) -> Plan {
 }
 
 fn field(index: u32) -> String {
-    format!(r#"{{ "selection": {{ "directReference": {{ "structField": {{ "field": {index} }} }}, "rootReference": {{}} }} }}"#)
+    format!(
+        r#"{{ "selection": {{ "directReference": {{ "structField": {{ "field": {index} }} }}, "rootReference": {{}} }} }}"#
+    )
 }
 
 fn equal(left: &str, right: &str) -> String {
@@ -77,8 +79,14 @@ fn a_fraction_cast_to_fewer_decimal_places_is_lossy() {
     assert_eq!(warnings[0].path, "filter/condition/arguments[1]");
     assert!(warnings[0].message.contains("0.0001"), "{}", warnings[0]);
     // 0.50 to two places keeps its value; so does 12.5 to four.
-    assert_eq!(classes(&filtered(&equal(&field(1), &decimal_cast(50, 3, 2, 2)))), []);
-    assert_eq!(classes(&filtered(&equal(&field(1), &decimal_cast(125, 3, 1, 4)))), []);
+    assert_eq!(
+        classes(&filtered(&equal(&field(1), &decimal_cast(50, 3, 2, 2)))),
+        []
+    );
+    assert_eq!(
+        classes(&filtered(&equal(&field(1), &decimal_cast(125, 3, 1, 4)))),
+        []
+    );
 }
 
 #[test]

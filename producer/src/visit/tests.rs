@@ -19,11 +19,15 @@ const READ_T: &str = r#"{ "read": {
 } }"#;
 
 fn field(index: u32) -> String {
-    format!(r#"{{ "selection": {{ "directReference": {{ "structField": {{ "field": {index} }} }}, "rootReference": {{}} }} }}"#)
+    format!(
+        r#"{{ "selection": {{ "directReference": {{ "structField": {{ "field": {index} }} }}, "rootReference": {{}} }} }}"#
+    )
 }
 
 fn outer_field(index: u32, steps_out: u32) -> String {
-    format!(r#"{{ "selection": {{ "directReference": {{ "structField": {{ "field": {index} }} }}, "outerReference": {{ "stepsOut": {steps_out} }} }} }}"#)
+    format!(
+        r#"{{ "selection": {{ "directReference": {{ "structField": {{ "field": {index} }} }}, "outerReference": {{ "stepsOut": {steps_out} }} }} }}"#
+    )
 }
 
 fn root(input: &str, names: &str) -> Plan {
@@ -145,7 +149,8 @@ fn outer_references_resolve_by_steps_out() {
         );
         let past = nested_exists(levels, &outer_field(3, 1));
         assert!(
-            problems(&past)[0].contains("references field 3, but its enclosing query's input has 3 columns"),
+            problems(&past)[0]
+                .contains("references field 3, but its enclosing query's input has 3 columns"),
             "{:?}",
             problems(&past)
         );
@@ -173,7 +178,9 @@ fn grouping_sets_add_an_i32_grouping_column() {
     let found = problems(&root(&bad, r#"["a"]"#));
     assert_eq!(
         found,
-        ["aggregate/groupings[0]/expression_references[1]: references grouping expression 1, but the aggregate lists 1"]
+        [
+            "aggregate/groupings[0]/expression_references[1]: references grouping expression 1, but the aggregate lists 1"
+        ]
     );
 }
 
@@ -193,7 +200,11 @@ fn subquery_relations_nest_below_their_holder() {
     let plan = nested_exists(2, &outer_field(0, 1));
     let mut relations = Relations::default();
     walk_plan(&plan, &mut relations);
-    let paths: Vec<_> = relations.0.iter().map(|(p, d, s)| (p.as_str(), *d, *s)).collect();
+    let paths: Vec<_> = relations
+        .0
+        .iter()
+        .map(|(p, d, s)| (p.as_str(), *d, *s))
+        .collect();
     assert_eq!(
         paths,
         [
@@ -201,8 +212,16 @@ fn subquery_relations_nest_below_their_holder() {
             ("filter/read(t)", 2, None),
             ("filter/condition/subquery:filter", 2, Some(0)),
             ("filter/condition/subquery:filter/read(t)", 3, None),
-            ("filter/condition/subquery:filter/condition/subquery:filter", 3, Some(2)),
-            ("filter/condition/subquery:filter/condition/subquery:filter/read(t)", 4, None),
+            (
+                "filter/condition/subquery:filter/condition/subquery:filter",
+                3,
+                Some(2)
+            ),
+            (
+                "filter/condition/subquery:filter/condition/subquery:filter/read(t)",
+                4,
+                None
+            ),
         ]
     );
 }

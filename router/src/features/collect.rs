@@ -16,8 +16,8 @@ use switchyard_producer::visit::{
 };
 
 use super::{
-    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, PlanFeatures,
-    PredicateShape, RelNode, RelationUse, TypeUse,
+    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, PlanFeatures, PredicateShape,
+    RelNode, RelationUse, TypeUse,
 };
 
 /// Walks `plan` and collects its features.
@@ -162,16 +162,10 @@ fn describe(node: &mut RelNode, rel: &RelEvent<'_>) {
             }
         }
         Some(RelType::Filter(filter)) => {
-            node.predicate = filter
-                .condition
-                .as_deref()
-                .map(|c| predicate(c, functions));
+            node.predicate = filter.condition.as_deref().map(|c| predicate(c, functions));
         }
         Some(RelType::Join(join)) => {
-            node.predicate = join
-                .expression
-                .as_deref()
-                .map(|c| predicate(c, functions));
+            node.predicate = join.expression.as_deref().map(|c| predicate(c, functions));
         }
         Some(RelType::Fetch(fetch)) => {
             #[allow(deprecated)] // `count` is what older producers write
@@ -205,10 +199,14 @@ fn predicate(condition: &Expression, functions: &FunctionTable) -> PredicateShap
             Some(RexType::ScalarFunction(f)) => {
                 let name = functions.name(f.function_reference);
                 if name == Some("and") {
-                    pending.extend(f.arguments.iter().filter_map(|a| match a.arg_type.as_ref() {
-                        Some(ArgType::Value(v)) => Some(v),
-                        _ => None,
-                    }));
+                    pending.extend(
+                        f.arguments
+                            .iter()
+                            .filter_map(|a| match a.arg_type.as_ref() {
+                                Some(ArgType::Value(v)) => Some(v),
+                                _ => None,
+                            }),
+                    );
                 } else if mentions_outer_reference(e) {
                     // A conjunct on an enclosing query's column joins the subquery to it:
                     // engines decorrelate it into a join and scan the whole input, so it

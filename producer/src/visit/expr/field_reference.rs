@@ -60,7 +60,10 @@ pub(super) fn walk(
     else {
         // A list element or map key of a whole row: not a shape rows have.
         if matches!(root, RootOf::Schema(..)) {
-            w.problem(path, "a reference into a row must start with a struct field");
+            w.problem(
+                path,
+                "a reference into a row must start with a struct field",
+            );
         }
         return None;
     };

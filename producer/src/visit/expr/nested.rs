@@ -52,8 +52,7 @@ pub(super) fn walk(
                     key = key.or(ty);
                 }
                 if let Some(v) = pair.value.as_ref() {
-                    let ty =
-                        w.expression(v, input, &format!("{path}/key_values[{i}]/value"), rel);
+                    let ty = w.expression(v, input, &format!("{path}/key_values[{i}]/value"), rel);
                     value = value.or(ty);
                 }
             }

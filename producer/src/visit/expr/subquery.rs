@@ -55,7 +55,12 @@ pub(super) fn walk(
                 );
             }
             // No row gives a null.
-            schema.columns.first().cloned().flatten().map(types::nullable)
+            schema
+                .columns
+                .first()
+                .cloned()
+                .flatten()
+                .map(types::nullable)
         }
         SubqueryType::InPredicate(_) => {
             if schema.complete && schema.width() != needles.len() {

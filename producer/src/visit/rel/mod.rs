@@ -85,7 +85,10 @@ pub(super) fn walk(
     w.visitor.enter_rel(&event);
     let node = Node { index, path };
     let Some(rel_type) = rel_type else {
-        w.problem(&node.path, "the relation is empty (no relation type is set)");
+        w.problem(
+            &node.path,
+            "the relation is empty (no relation type is set)",
+        );
         let schema = RelSchema::unknown();
         w.visitor.leave_rel(index, &schema);
         return (index, schema);

@@ -15,32 +15,32 @@ pub(super) fn walk<'r>(
     node: &Node,
     rel: &'r RelType,
 ) -> (Option<&'r RelCommon>, RelSchema) {
-    let (common, inputs, passes_input): (Option<&RelCommon>, Vec<(String, &Rel)>, bool) =
-        match rel {
-            RelType::ExtensionLeaf(r) => (r.common.as_ref(), Vec::new(), false),
-            RelType::ExtensionSingle(r) => (r.common.as_ref(), only(&r.input), false),
-            RelType::ExtensionMulti(r) => (r.common.as_ref(), many(&r.inputs), false),
-            RelType::Reference(_) => (None, Vec::new(), false),
-            RelType::Write(r) => (r.common.as_ref(), only(&r.input), false),
-            RelType::Ddl(r) => (r.common.as_ref(), only(&r.view_definition), false),
-            RelType::Update(_) => (None, Vec::new(), false),
-            RelType::HashJoin(r) => (r.common.as_ref(), pair(&r.left, &r.right), false),
-            RelType::MergeJoin(r) => (r.common.as_ref(), pair(&r.left, &r.right), false),
-            RelType::NestedLoopJoin(r) => (r.common.as_ref(), pair(&r.left, &r.right), false),
-            RelType::Exchange(r) => (r.common.as_ref(), only(&r.input), true),
-            RelType::Expand(r) => (r.common.as_ref(), only(&r.input), false),
-            // Walked by their own files.
-            RelType::Read(_)
-            | RelType::Filter(_)
-            | RelType::Fetch(_)
-            | RelType::Aggregate(_)
-            | RelType::Sort(_)
-            | RelType::Project(_)
-            | RelType::Join(_)
-            | RelType::Cross(_)
-            | RelType::Set(_)
-            | RelType::Window(_) => (None, Vec::new(), false),
-        };
+    let (common, inputs, passes_input): (Option<&RelCommon>, Vec<(String, &Rel)>, bool) = match rel
+    {
+        RelType::ExtensionLeaf(r) => (r.common.as_ref(), Vec::new(), false),
+        RelType::ExtensionSingle(r) => (r.common.as_ref(), only(&r.input), false),
+        RelType::ExtensionMulti(r) => (r.common.as_ref(), many(&r.inputs), false),
+        RelType::Reference(_) => (None, Vec::new(), false),
+        RelType::Write(r) => (r.common.as_ref(), only(&r.input), false),
+        RelType::Ddl(r) => (r.common.as_ref(), only(&r.view_definition), false),
+        RelType::Update(_) => (None, Vec::new(), false),
+        RelType::HashJoin(r) => (r.common.as_ref(), pair(&r.left, &r.right), false),
+        RelType::MergeJoin(r) => (r.common.as_ref(), pair(&r.left, &r.right), false),
+        RelType::NestedLoopJoin(r) => (r.common.as_ref(), pair(&r.left, &r.right), false),
+        RelType::Exchange(r) => (r.common.as_ref(), only(&r.input), true),
+        RelType::Expand(r) => (r.common.as_ref(), only(&r.input), false),
+        // Walked by their own files.
+        RelType::Read(_)
+        | RelType::Filter(_)
+        | RelType::Fetch(_)
+        | RelType::Aggregate(_)
+        | RelType::Sort(_)
+        | RelType::Project(_)
+        | RelType::Join(_)
+        | RelType::Cross(_)
+        | RelType::Set(_)
+        | RelType::Window(_) => (None, Vec::new(), false),
+    };
     let mut schemas = Vec::with_capacity(inputs.len());
     for (role, input) in inputs {
         schemas.push(w.input(node.index, Some(input), node.child(&role)));

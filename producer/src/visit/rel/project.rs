@@ -10,7 +10,12 @@ pub(super) fn walk(w: &mut Walker<'_>, node: &Node, project: &ProjectRel) -> Rel
     let input = w.input(node.index, project.input.as_deref(), node.child(""));
     let mut output = input.clone();
     for (i, e) in project.expressions.iter().enumerate() {
-        let ty = w.expression(e, &input, &node.at(&format!("expressions[{i}]")), node.index);
+        let ty = w.expression(
+            e,
+            &input,
+            &node.at(&format!("expressions[{i}]")),
+            node.index,
+        );
         output.columns.push(ty);
     }
     output
