@@ -64,7 +64,7 @@ async fn generated_foreign_plans_give_duckdbs_answers_or_pinned_refusals() {
         .unwrap_or_default();
     let mut observed = PinnedOutcomes::new();
     let mut problems = Vec::new();
-    let mut tally: BTreeMap<(String, &str), [usize; 4]> = BTreeMap::new();
+    let mut tally: BTreeMap<(String, &str), [usize; 5]> = BTreeMap::new();
     for case in &cases {
         for engine in ENGINES {
             let key = format!("{}@{engine}", case.label());
@@ -74,10 +74,11 @@ async fn generated_foreign_plans_give_duckdbs_answers_or_pinned_refusals() {
                 GeneratedOutcome::Refused { .. } => 1,
                 GeneratedOutcome::ProducersBug { .. } => 2,
                 GeneratedOutcome::Wrong { .. } => 3,
+                GeneratedOutcome::TypeDiffers { .. } => 4,
             };
             tally
                 .entry((case.producer.clone(), engine))
-                .or_insert([0; 4])[slot] += 1;
+                .or_insert([0; 5])[slot] += 1;
             if let GeneratedOutcome::Wrong { difference } = &outcome {
                 problems.push(format!("{key}: WRONG: {difference}"));
             }
@@ -98,9 +99,9 @@ async fn generated_foreign_plans_give_duckdbs_answers_or_pinned_refusals() {
             }
         }
     }
-    println!("producer | engine | correct | refused | producer's bug | wrong");
-    for ((producer, engine), [correct, refused, bug, wrong]) in &tally {
-        println!("{producer} | {engine} | {correct} | {refused} | {bug} | {wrong}");
+    println!("producer | engine | correct | refused | producer's bug | wrong | type differs");
+    for ((producer, engine), [correct, refused, bug, wrong, typed]) in &tally {
+        println!("{producer} | {engine} | {correct} | {refused} | {bug} | {wrong} | {typed}");
     }
     if std::env::var_os("SWITCHYARD_PIN_OUTCOMES").is_some() {
         let text = serde_json::to_string_pretty(&observed).expect("pins as JSON");

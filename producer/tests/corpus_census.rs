@@ -30,6 +30,10 @@ impl PlanVisitor for DeclaredAgainstDerived {
             *self.differing.entry(name.to_string()).or_default() += 1;
         }
     }
+
+    fn wants_derived_types(&self) -> bool {
+        true
+    }
 }
 
 fn corpus() -> PathBuf {

@@ -63,6 +63,11 @@ KNOWN_WRONG = {
     ("ibis-substrait-4.0.1", "features", "left-anti-join"): "ibis.parse_sql made a LEFT join of all columns",
     ("ibis-substrait-4.0.1", "features", "right-semi-join"): "ibis.parse_sql made a RIGHT join of all columns",
     ("ibis-substrait-4.0.1", "features", "right-anti-join"): "ibis.parse_sql made a RIGHT join of all columns",
+    ("duckdb-1.1.3", "features", "union-distinct"): "UNION (distinct) written as SET_OP_UNION_ALL with nothing removing duplicates",
+    ("duckdb-1.1.3", "features", "set-union-distinct"): "UNION (distinct) written as SET_OP_UNION_ALL with nothing removing duplicates",
+    ("duckdb-1.1.3", "features", "timestamp-interval-arithmetic"): "interval microseconds overflow 32 bits: 2 hours (7,200,000,000 us) written as microseconds -1389934592, 4 hours as 1515098112",
+    ("ibis-substrait-4.0.1", "dataframe", "string-functions"): "substring start written 0-based (i8 0) where Substrait"s substring is 1-based, so 5 characters from 1 became 4",
+    ("ibis-substrait-4.0.1", "features", "left-join"): "count(o_orderkey) written as count with no argument (count of rows), which counts the null-extended row of a customer without orders",
 }
 
 

@@ -84,7 +84,8 @@ pub struct CallEvent<'a> {
     pub output_type: Option<&'a Type>,
     /// The output type the extension YAMLs' return program derives for these arguments,
     /// when the call resolves to a core extension's implementation
-    /// ([`crate::type_derivation`]).
+    /// ([`crate::type_derivation`]); for calls with a declared type only when the visitor
+    /// [wants it](PlanVisitor::wants_derived_types).
     pub derived_type: Option<&'a Type>,
     /// The relation holding it.
     pub rel: usize,
@@ -117,6 +118,13 @@ pub trait PlanVisitor {
     /// A type the plan states: a read's column, a cast's target, a call's output type, a
     /// parameter's type.
     fn declared_type(&mut self, _ty: &Type, _path: &str) {}
+
+    /// Whether calls whose output type the plan declares should be typed from their
+    /// extension too ([`CallEvent::derived_type`]). Calls without one always are; deriving
+    /// costs microseconds per call, which routing (a walk per decision) does not pay.
+    fn wants_derived_types(&self) -> bool {
+        false
+    }
 }
 
 impl<A: PlanVisitor, B: PlanVisitor> PlanVisitor for (A, B) {
@@ -153,5 +161,9 @@ impl<A: PlanVisitor, B: PlanVisitor> PlanVisitor for (A, B) {
     fn declared_type(&mut self, ty: &Type, path: &str) {
         self.0.declared_type(ty, path);
         self.1.declared_type(ty, path);
+    }
+
+    fn wants_derived_types(&self) -> bool {
+        self.0.wants_derived_types() || self.1.wants_derived_types()
     }
 }

@@ -63,7 +63,9 @@ pub(in crate::visit) fn walk(
     if let Some(ty) = site.output_type {
         w.visitor.declared_type(ty, path);
     }
-    let derived = declaration.and_then(|declaration| derive(declaration, site.kind, &arguments));
+    let derived = declaration
+        .filter(|_| site.output_type.is_none() || w.visitor.wants_derived_types())
+        .and_then(|declaration| derive(declaration, site.kind, &arguments));
     w.visitor.call(&CallEvent {
         kind: site.kind,
         anchor: site.anchor,
