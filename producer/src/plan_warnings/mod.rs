@@ -102,18 +102,19 @@ impl PlanVisitor for WarningChecks {
         if !COMPARISONS.contains(&name) {
             return;
         }
-        if let [Some(left), Some(right)] = call.argument_expressions {
-            if left == right && !matches!(left.rex_type, Some(RexType::Literal(_))) {
-                self.warnings.push(PlanWarning {
-                    class: WarningClass::SelfComparison,
-                    path: call.path.to_string(),
-                    message: format!(
-                        "{name} compares an expression with itself, which is the same for \
-                         every row; a correlated subquery whose producer lost its outer \
-                         reference looks like this"
-                    ),
-                });
-            }
+        if let [Some(left), Some(right)] = call.argument_expressions
+            && left == right
+            && !matches!(left.rex_type, Some(RexType::Literal(_)))
+        {
+            self.warnings.push(PlanWarning {
+                class: WarningClass::SelfComparison,
+                path: call.path.to_string(),
+                message: format!(
+                    "{name} compares an expression with itself, which is the same for \
+                     every row; a correlated subquery whose producer lost its outer \
+                     reference looks like this"
+                ),
+            });
         }
         let null_literal = call.argument_expressions.iter().flatten().any(|e| {
             matches!(
