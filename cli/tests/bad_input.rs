@@ -68,7 +68,11 @@ fn json_that_is_not_a_plan() {
     fixture.fails(&["run", path_str(&broken)], "not a Substrait JSON plan");
 
     let unrelated = fixture.write("unrelated.json", br#"{"name": "not a plan"}"#);
-    fixture.fails(&["run", path_str(&unrelated)], "plan has no relations");
+    // Not a plan's field: refused by name before anything else.
+    fixture.fails(
+        &["run", path_str(&unrelated)],
+        "unknown field \"name\" at the plan's top level",
+    );
 }
 
 #[test]
