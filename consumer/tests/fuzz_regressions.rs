@@ -121,12 +121,20 @@ async fn refused_everywhere(bytes: &[u8]) -> Vec<String> {
     errors
 }
 
-/// A decimal whose scale arrow cannot format: formatting it overflows (a panic with overflow
-/// checks on) while DataFusion names an aggregate; consumption runs contained.
+/// A decimal whose scale arrow cannot format: formatting it overflowed (a panic with overflow
+/// checks on) while DataFusion named an aggregate. The typed walk's type rules now refuse the
+/// type on entry, with its path, so no engine or translator is handed the plan.
 #[tokio::test]
 async fn translate_sql_crash_ad01145a_a_decimal_arrow_cannot_format() {
     let bytes = include_bytes!("../../fuzz/regressions/translate_sql-crash-ad01145a.bin");
-    refused_everywhere(bytes).await;
+    let catalog = tpch_catalog().await;
+    let (plan, _) = import_plan_bytes(bytes, &catalog).expect("imports");
+    let error = ValidatedPlan::new(plan).expect_err("a decimal of precision 0 is invalid");
+    let message = error.to_string();
+    assert!(
+        message.contains("decimal(0, 2) has precision 0; it must be 1 to 38"),
+        "{message}"
+    );
 }
 
 /// The same kind of decimal, found again: a literal whose `precision` key was mangled (an

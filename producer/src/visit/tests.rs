@@ -225,3 +225,28 @@ fn subquery_relations_nest_below_their_holder() {
         ]
     );
 }
+
+#[test]
+fn datafusions_simple_case_reads_its_first_clause_as_the_match_value() {
+    let literal = |n: i64| format!(r#"{{ "literal": {{ "i64": "{n}" }} }}"#);
+    let simple_case = format!(
+        r#"{{ "ifThen": {{ "ifs": [{{ "if": {} }}, {{ "if": {}, "then": {} }}], "else": {} }} }}"#,
+        field(2),
+        literal(0),
+        literal(10),
+        literal(20)
+    );
+    let input = format!(
+        r#"{{ "project": {{ "common": {{ "emit": {{ "outputMapping": [3] }} }}, "input": {READ_T}, "expressions": [{simple_case}] }} }}"#
+    );
+    assert_eq!(problems(&root(&input, r#"["r"]"#)), Vec::<String>::new());
+
+    let no_result = format!(r#"{{ "ifThen": {{ "ifs": [{{ "if": {} }}] }} }}"#, field(2));
+    let input = format!(
+        r#"{{ "project": {{ "common": {{ "emit": {{ "outputMapping": [3] }} }}, "input": {READ_T}, "expressions": [{no_result}] }} }}"#
+    );
+    assert_eq!(
+        problems(&root(&input, r#"["r"]"#)),
+        ["project/expressions[0]/ifs[0]: the clause has no result"]
+    );
+}

@@ -15,7 +15,18 @@ pub(super) fn if_then(
     rel: usize,
 ) -> Option<Type> {
     let mut result = None;
+    // datafusion-substrait writes `CASE x WHEN v THEN r` as an IfThen whose first clause holds
+    // only `x` (no result), and reads it back so: the match value, not a clause.
+    let datafusion_simple_case = if_then.ifs.len() > 1
+        && if_then.ifs[0].then.is_none()
+        && if_then.ifs[1..].iter().all(|clause| clause.then.is_some());
     for (i, clause) in if_then.ifs.iter().enumerate() {
+        if i == 0 && datafusion_simple_case {
+            if let Some(value) = clause.r#if.as_ref() {
+                w.expression(value, input, &format!("{path}/ifs[0]/if"), rel);
+            }
+            continue;
+        }
         match clause.r#if.as_ref() {
             Some(condition) => {
                 w.expression(condition, input, &format!("{path}/ifs[{i}]/if"), rel);
