@@ -23,6 +23,7 @@ pub mod plan_size;
 pub mod plan_warnings;
 pub mod producer;
 pub mod rel_tree;
+pub mod result_types;
 pub mod single_grouping_set;
 mod sql;
 pub mod standard_functions;

@@ -11,6 +11,7 @@ use crate::plan_fingerprint::plan_fingerprint;
 use crate::plan_io::{PlanFormat, decode_plan};
 use crate::plan_warnings::{PlanWarning, WarningChecks};
 use crate::rel_tree::{plan_roots, rel_depth, rel_inputs};
+use crate::result_types::DeclaredResultTypes;
 use crate::type_rules::TypeRules;
 use crate::visit::walk_plan;
 use datafusion_substrait::substrait::proto::rel::RelType;
@@ -23,7 +24,8 @@ pub const MAX_REL_DEPTH: usize = 500;
 /// URNs; and the typed walk ([`crate::visit`]) resolved every field reference (direct ones
 /// against their input after its emit, outer ones by `steps_out` against the enclosing
 /// queries), every function anchor and grouping reference, and found every type and literal
-/// within its parameter rules. Library users who hand a plan to an engine without the router
+/// within its parameter rules, and every call whose output type the plan declares agreeing with
+/// the type its extension derives ([`crate::result_types`]). Library users who hand a plan to an engine without the router
 /// get the same refusals.
 #[derive(Debug, Clone)]
 pub struct ValidatedPlan {
@@ -167,13 +169,17 @@ fn find_cycle(edges: &[Vec<usize>]) -> Option<Vec<usize>> {
 /// Walks the plan once with the type rules and the warning checks: every problem the walk or
 /// the rules find is reported, each with its path; otherwise the warnings are returned.
 fn check_walk(plan: &Plan) -> Result<Vec<PlanWarning>> {
-    let mut visitors = (TypeRules::default(), WarningChecks::default());
+    let mut visitors = (
+        TypeRules::default(),
+        (WarningChecks::default(), DeclaredResultTypes::default()),
+    );
     let outcome = walk_plan(plan, &mut visitors);
-    let (rules, warnings) = visitors;
+    let (rules, (warnings, result_types)) = visitors;
     let problems: Vec<String> = outcome
         .problems
         .iter()
         .chain(&rules.problems)
+        .chain(&result_types.problems)
         .map(ToString::to_string)
         .collect();
     if problems.is_empty() {

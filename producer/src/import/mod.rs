@@ -13,7 +13,9 @@
 //! ([`crate::unknown_fields`]); what passed unchecked is listed in [`ImportReport::notes`].
 
 pub mod boolean_results;
+pub mod calls_mut;
 pub mod compound_names;
+pub mod declared_result_types;
 pub mod enum_arguments;
 pub mod grouping_set_index;
 pub mod identifier_case;
@@ -75,7 +77,8 @@ pub struct AppliedPass {
 /// [`identifier_case::identifier_case`] and [`read_types::read_types`] (both against
 /// `catalog`), [`boolean_results::boolean_results`], [`enum_arguments::enum_arguments`];
 /// after decoding,
-/// [`compound_names::compound_function_names`]. The result is not
+/// [`compound_names::compound_function_names`] and
+/// [`declared_result_types::declared_result_types`]. The result is not
 /// validated; pass it to [`ValidatedPlan::new`](crate::ValidatedPlan::new).
 pub fn import_json(text: &str, catalog: &Catalog) -> Result<(Plan, ImportReport), ProducerError> {
     if text.len() > MAX_PLAN_BYTES {
@@ -241,6 +244,16 @@ fn normalize(
         changes,
         "signatures stripped from compound function names",
     );
+
+    // Last: it types the plan with the walk, which needs the names and types settled above.
+    let repairs = declared_result_types::declared_result_types(&mut plan);
+    if repairs.count() > 0 {
+        passes.push(AppliedPass {
+            name: declared_result_types::NAME,
+            changes: repairs.count(),
+            detail: repairs.summary(),
+        });
+    }
 
     let producer = plan
         .version

@@ -27,7 +27,9 @@ pub use names::{join_type_name, rel_label, set_op_name};
 pub use problem::PlanProblem;
 pub use rel::aggregate::grouping_columns;
 pub use schema::RelSchema;
-pub use visitor::{ArgumentValue, CallEvent, ExpressionEvent, FunctionKind, PlanVisitor, RelEvent};
+pub use visitor::{
+    ArgumentValue, CallEvent, CallId, ExpressionEvent, FunctionKind, PlanVisitor, RelEvent,
+};
 
 use datafusion_substrait::substrait::proto::{Plan, plan_rel};
 

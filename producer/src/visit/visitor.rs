@@ -51,6 +51,22 @@ pub struct ExpressionEvent<'a> {
     pub path: &'a str,
 }
 
+/// The identity of the message holding a call (`ScalarFunction`, `AggregateFunction`,
+/// `WindowFunction`, `WindowRelFunction`): its address within the walked plan.
+///
+/// A pass that decides what to change in one walk and changes it in a second, mutable
+/// traversal ([`crate::import::declared_result_types`]) finds the same call by it. It is only
+/// meaningful for the plan value walked, and only until something moves the call's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(usize);
+
+impl CallId {
+    /// The identity of `message`.
+    pub fn of<T>(message: &T) -> Self {
+        Self(std::ptr::from_ref(message).addr())
+    }
+}
+
 /// One argument of a call, as the walk derived it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArgumentValue<'a> {
@@ -67,6 +83,8 @@ pub enum ArgumentValue<'a> {
 /// A function call, told after its arguments are walked and typed.
 #[derive(Debug)]
 pub struct CallEvent<'a> {
+    /// Which message holds the call, for passes that rewrite the plan after a walk.
+    pub id: CallId,
     /// Scalar, aggregate or window.
     pub kind: FunctionKind,
     /// The anchor it calls.

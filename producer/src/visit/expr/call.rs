@@ -6,11 +6,12 @@ use datafusion_substrait::substrait::proto::{Expression, FunctionArgument, Funct
 use crate::type_derivation::{Argument, FunctionQuery, FunctionRegistry};
 use crate::visit::functions::FunctionDeclaration;
 use crate::visit::schema::RelSchema;
-use crate::visit::visitor::{ArgumentValue, CallEvent, FunctionKind};
+use crate::visit::visitor::{ArgumentValue, CallEvent, CallId, FunctionKind};
 use crate::visit::walker::Walker;
 
 /// What a call states, whichever message holds it.
 pub(in crate::visit) struct CallSite<'a> {
+    pub(in crate::visit) id: CallId,
     pub(in crate::visit) kind: FunctionKind,
     pub(in crate::visit) anchor: u32,
     pub(in crate::visit) arguments: &'a [FunctionArgument],
@@ -67,6 +68,7 @@ pub(in crate::visit) fn walk(
         .filter(|_| site.output_type.is_none() || w.visitor.wants_derived_types())
         .and_then(|declaration| derive(declaration, site.kind, &arguments));
     w.visitor.call(&CallEvent {
+        id: site.id,
         kind: site.kind,
         anchor: site.anchor,
         declaration,
@@ -97,14 +99,19 @@ fn derive(
             ArgumentValue::Missing => None,
         })
         .collect::<Option<Vec<_>>>()?;
-    let query = FunctionQuery {
+    let mut query = FunctionQuery {
         urn: declaration.urn.as_deref(),
         name: &declaration.declared,
         kind,
         arguments: &arguments,
     };
-    FunctionRegistry::standard()
-        .resolve(&query)
-        .ok()
-        .map(|resolved| resolved.output_type)
+    let registry = FunctionRegistry::standard();
+    // Older producers' URIs (`.../extensions/`) name no file, and the import pass that places
+    // such functions by name picks the first extension declaring the name (`add` in
+    // functions_arithmetic for DuckDB's `date + interval`); the arguments decide then.
+    let resolved = registry.resolve(&query).or_else(|_| {
+        query.urn = None;
+        registry.resolve(&query)
+    });
+    resolved.ok().map(|resolved| resolved.output_type)
 }

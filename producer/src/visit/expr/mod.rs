@@ -15,7 +15,7 @@ use datafusion_substrait::substrait::proto::{Expression, Type};
 
 use self::call::CallSite;
 use super::schema::RelSchema;
-use super::visitor::{ExpressionEvent, FunctionKind};
+use super::visitor::{CallId, ExpressionEvent, FunctionKind};
 use super::walker::Walker;
 
 /// Walks `e`, held by relation `rel`, whose references resolve against `input`.
@@ -48,6 +48,7 @@ pub(super) fn walk(
         RexType::Selection(reference) => field_reference::walk(w, reference, input, path, rel),
         RexType::ScalarFunction(f) => {
             let site = CallSite {
+                id: CallId::of(f),
                 kind: FunctionKind::Scalar,
                 anchor: f.function_reference,
                 arguments: &f.arguments,
@@ -66,6 +67,7 @@ pub(super) fn walk(
                 }
             }
             let site = CallSite {
+                id: CallId::of(f),
                 kind: FunctionKind::Window,
                 anchor: f.function_reference,
                 arguments: &f.arguments,

@@ -7,7 +7,7 @@ use super::Node;
 use crate::visit::expr::call::{self, CallSite};
 use crate::visit::expr::types;
 use crate::visit::schema::RelSchema;
-use crate::visit::visitor::FunctionKind;
+use crate::visit::visitor::{CallId, FunctionKind};
 use crate::visit::walker::Walker;
 
 pub(super) fn walk(w: &mut Walker<'_>, node: &Node, aggregate: &AggregateRel) -> RelSchema {
@@ -26,6 +26,7 @@ pub(super) fn walk(w: &mut Walker<'_>, node: &Node, aggregate: &AggregateRel) ->
             continue;
         };
         let site = CallSite {
+            id: CallId::of(function),
             kind: FunctionKind::Aggregate,
             anchor: function.function_reference,
             arguments: &function.arguments,

@@ -5,7 +5,7 @@ use datafusion_substrait::substrait::proto::ConsistentPartitionWindowRel;
 use super::Node;
 use crate::visit::expr::call::{self, CallSite};
 use crate::visit::schema::RelSchema;
-use crate::visit::visitor::FunctionKind;
+use crate::visit::visitor::{CallId, FunctionKind};
 use crate::visit::walker::Walker;
 
 pub(super) fn walk(
@@ -25,6 +25,7 @@ pub(super) fn walk(
     let mut output = input.clone();
     for (i, function) in window.window_functions.iter().enumerate() {
         let site = CallSite {
+            id: CallId::of(function),
             kind: FunctionKind::Window,
             anchor: function.function_reference,
             arguments: &function.arguments,
