@@ -146,6 +146,10 @@ pub struct SwitchyardFacts {
     /// Known queries the engine cannot run, each with the error it gives.
     #[serde(default)]
     pub unsupported_queries: Vec<UnsupportedQuery>,
+    /// How many enclosing queries out an outer reference may point (`steps_out`); unset for
+    /// any. The dialect format lists subquery kinds but not how deep their correlation goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_outer_reference_steps: Option<u32>,
 }
 
 /// A query known not to run on the engine.

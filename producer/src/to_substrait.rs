@@ -22,6 +22,7 @@ use datafusion_substrait::substrait::version::version_with_producer;
 
 use crate::declaration_order::sort_declarations;
 use crate::error::{ProducerError, Result};
+use crate::import::declared_result_types::declared_result_types;
 use crate::outer_references::CorrelatingProducer;
 use crate::single_grouping_set::single_grouping_sets;
 
@@ -61,7 +62,7 @@ pub fn produce_prepared(prepared: &LogicalPlan, state: &SessionState) -> Result<
     }
     let mut extensions: Vec<SimpleExtensionDeclaration> = producer.get_extensions().into();
     sort_declarations(&mut extensions);
-    Ok(Plan {
+    let mut plan = Plan {
         version: Some(version_with_producer(PRODUCER_NAME)),
         extensions,
         relations: vec![PlanRel {
@@ -71,7 +72,12 @@ pub fn produce_prepared(prepared: &LogicalPlan, state: &SessionState) -> Result<
             })),
         }],
         ..Plan::default()
-    })
+    };
+    // datafusion-substrait declares each call's type as DataFusion computes it (`avg` of
+    // integers as `fp64`, decimal quotients at DataFusion's scale); the plan says it in
+    // Substrait's terms, as validation requires (`crate::result_types`).
+    declared_result_types(&mut plan);
+    Ok(plan)
 }
 
 /// The root's names as Substrait lists them: depth first, struct fields after their column,

@@ -74,6 +74,8 @@ pub struct Capabilities {
     types: Option<HashSet<DataKind>>,
     /// Kind → name → entries (nested so lookups borrow the name).
     functions: HashMap<FunctionKind, HashMap<String, Vec<FunctionImpls>>>,
+    /// How far out outer references may point (`None`: any distance).
+    max_outer_reference_steps: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +130,7 @@ impl Capabilities {
             expressions,
             types,
             functions,
+            max_outer_reference_steps: manifest.metadata.switchyard.max_outer_reference_steps,
         })
     }
 
@@ -164,6 +167,19 @@ impl Capabilities {
                     path: t.path.clone(),
                 });
             }
+        }
+        if let (Some(max), Some(outer)) = (
+            self.max_outer_reference_steps,
+            features.deepest_outer_reference.as_ref(),
+        ) && outer.steps_out > max
+        {
+            missing.push(MissingFeature {
+                feature: format!(
+                    "an outer reference {} subqueries out (this engine resolves {max} at most)",
+                    outer.steps_out
+                ),
+                path: outer.path.clone(),
+            });
         }
         let mut reported = HashSet::new();
         for call in &features.functions {

@@ -137,6 +137,10 @@ pub fn measured_manifest(
     };
     manifest.metadata.switchyard.execution = base.metadata.switchyard.execution.clone();
     manifest.metadata.switchyard.unsupported_queries = unsupported;
+    // The suites do not vary correlation depth, so it stays what the base manifest measured
+    // (conformance/tests/plan_semantics.rs).
+    manifest.metadata.switchyard.max_outer_reference_steps =
+        base.metadata.switchyard.max_outer_reference_steps;
     for ((kind, urn, name), signatures) in functions {
         let alias = alias_of(&urn);
         manifest.dependencies.insert(alias.clone(), urn);

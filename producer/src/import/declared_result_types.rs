@@ -262,7 +262,12 @@ fn computed_in(
     if !agree(declared, &resolved.output_type) {
         return None;
     }
-    let function = (declaration.urn.as_deref() != Some(resolved.urn)).then(|| Redirect {
+    // A plan that names no URN for the function (DataFusion's producer) keeps naming none.
+    let moved = declaration
+        .urn
+        .as_deref()
+        .is_some_and(|urn| urn != resolved.urn);
+    let function = moved.then(|| Redirect {
         urn: resolved.urn.to_string(),
         name: resolved.name.to_string(),
         anchor: None,

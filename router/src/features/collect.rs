@@ -16,8 +16,8 @@ use switchyard_producer::visit::{
 };
 
 use super::{
-    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, PlanFeatures, PredicateShape,
-    RelNode, RelationUse, TypeUse,
+    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, OuterReferenceUse,
+    PlanFeatures, PredicateShape, RelNode, RelationUse, TypeUse,
 };
 
 /// Walks `plan` and collects its features.
@@ -86,6 +86,19 @@ impl PlanVisitor for Collector {
     fn enter_expression(&mut self, e: &ExpressionEvent<'_>) {
         if e.kind == "ENUM" {
             return;
+        }
+        if let Some(RexType::Selection(reference)) = e.expression.rex_type.as_ref()
+            && let Some(RootType::OuterReference(outer)) = reference.root_type.as_ref()
+            && self
+                .features
+                .deepest_outer_reference
+                .as_ref()
+                .is_none_or(|deepest| outer.steps_out > deepest.steps_out)
+        {
+            self.features.deepest_outer_reference = Some(OuterReferenceUse {
+                steps_out: outer.steps_out,
+                path: e.path.to_string(),
+            });
         }
         if self.seen_expressions.insert((e.kind, e.variant)) {
             self.features.expressions.push(ExpressionUse {

@@ -33,6 +33,9 @@ pub struct PlanFeatures {
     pub tables: BTreeSet<String>,
     /// The deepest relation nesting, counting subquery relations.
     pub depth: usize,
+    /// The outer reference that points furthest out (`steps_out`), with its path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deepest_outer_reference: Option<OuterReferenceUse>,
     /// The plan's relations as a tree the cost model walks.
     #[serde(skip)]
     pub shape: RelShape,
@@ -59,6 +62,15 @@ pub struct RelationUse {
     /// The variant where the dialect format lists them: join type, set operation, read type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<&'static str>,
+    /// Where it is.
+    pub path: String,
+}
+
+/// An outer reference: a field of an enclosing query's relation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OuterReferenceUse {
+    /// How many subquery boundaries out it points.
+    pub steps_out: u32,
     /// Where it is.
     pub path: String,
 }
