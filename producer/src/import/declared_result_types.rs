@@ -138,12 +138,15 @@ enum Repair {
     /// (`avg` of `fp64` is in `functions_arithmetic`, of decimals in
     /// `functions_arithmetic_decimal`).
     CastArguments {
-        casts: Vec<(usize, Type)>,
+        casts: ArgumentCasts,
         function: Option<Redirect>,
     },
     /// Declare this output type.
     Redeclare(Type),
 }
+
+/// Value arguments to cast: each argument's index and the type to cast it to.
+type ArgumentCasts = Vec<(usize, Type)>;
 
 /// The extension function a call is to reference instead of its own.
 struct Redirect {
@@ -219,10 +222,7 @@ impl PlanVisitor for Finder {
 /// The argument casts that make the call resolve to the declared type, if widening casts can,
 /// with the extension function to call when the cast arguments' implementation is declared
 /// in another extension than the call's.
-fn computed_in(
-    declared: &Type,
-    call: &CallEvent<'_>,
-) -> Option<(Vec<(usize, Type)>, Option<Redirect>)> {
+fn computed_in(declared: &Type, call: &CallEvent<'_>) -> Option<(ArgumentCasts, Option<Redirect>)> {
     let target = ConcreteType::from_proto(declared).ok()?;
     let declaration = call.declaration?;
     let mut casts = Vec::new();
