@@ -18,7 +18,7 @@ use switchyard_conformance::{
 use switchyard_consumer::{DuckDbConfig, EngineConfig, PostgresConfig};
 use switchyard_producer::{SqlDialect, ValidatedPlan};
 use switchyard_router::routing_config::{RuleConfig, TableRouting};
-use switchyard_router::{Config, RouteDecision, RoutingConfig, Switchyard, Verdict};
+use switchyard_router::{Config, PlanFeatures, RouteDecision, RoutingConfig, Switchyard, Verdict};
 
 /// TPC-H at scale 0.01 with `engines` added and `routing` as the routing section.
 async fn open(
@@ -207,6 +207,17 @@ async fn an_option_no_engine_honors_is_refused_naming_it_and_a_silent_one_runs_a
         let batches = collect(routed.stream).await.expect("rows");
         assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 1);
     }
+
+    // Our producer claims no overflow semantics for SQL arithmetic (DataFusion's SQL wraps,
+    // so ERROR would be false): its calls set no option and the consumer chooses.
+    let sql = plan(&switchyard, "SELECT n_nationkey + n_regionkey FROM nation").await;
+    let features = PlanFeatures::of(&sql);
+    let add = features
+        .functions
+        .iter()
+        .find(|f| f.name == "add")
+        .expect("add");
+    assert_eq!(add.options, Vec::new());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

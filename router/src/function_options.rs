@@ -109,3 +109,83 @@ impl Refuted {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{ArgumentKind, DataKind, FunctionKind};
+
+    fn call(options: &[(&str, &[&str])]) -> FunctionUse {
+        FunctionUse {
+            kind: FunctionKind::Scalar,
+            urn: None,
+            name: "add".to_string(),
+            arguments: vec![ArgumentKind::Value(DataKind::I8); 2],
+            options: options
+                .iter()
+                .map(|(name, values)| OptionUse {
+                    name: (*name).to_string(),
+                    preference: values.iter().map(|v| (*v).to_string()).collect(),
+                })
+                .collect(),
+            path: "project/expressions[0]".to_string(),
+        }
+    }
+
+    fn silent() -> HonoredOptions {
+        HonoredOptions::from([("overflow".to_string(), ["SILENT".to_string()].into())])
+    }
+
+    #[test]
+    fn an_entry_honors_a_call_when_it_honors_one_preference_of_each_option() {
+        assert!(
+            honors(&silent(), &call(&[]).options),
+            "no options: the consumer chooses"
+        );
+        assert!(honors(
+            &silent(),
+            &call(&[("overflow", &["SILENT"])]).options
+        ));
+        assert!(honors(
+            &silent(),
+            &call(&[("overflow", &["ERROR", "SILENT"])]).options
+        ));
+        assert!(!honors(
+            &silent(),
+            &call(&[("overflow", &["ERROR"])]).options
+        ));
+        assert!(!honors(
+            &silent(),
+            &call(&[("rounding", &["TIE_TO_EVEN"])]).options
+        ));
+        assert_eq!(
+            unhonored(
+                "DataFusion",
+                &[&silent()],
+                &call(&[("overflow", &["ERROR"])])
+            ),
+            "DataFusion honors overflow only as SILENT"
+        );
+    }
+
+    #[test]
+    fn a_contradiction_without_options_refutes_every_call_of_its_signature() {
+        let refuted = |options: &[(&str, &str)]| {
+            Refuted::new(&Contradiction {
+                function: "add".to_string(),
+                signature: "i8_i8".to_string(),
+                options: options
+                    .iter()
+                    .map(|(n, v)| ((*n).to_string(), (*v).to_string()))
+                    .collect(),
+                case: "arithmetic/add.test:11".to_string(),
+                answer: "-126".to_string(),
+            })
+        };
+        assert!(refuted(&[]).refutes(&call(&[("overflow", &["SILENT"])])));
+        let error = refuted(&[("overflow", "ERROR")]);
+        assert!(error.refutes(&call(&[("overflow", &["ERROR"])])));
+        assert!(!error.refutes(&call(&[("overflow", &["SILENT"])])));
+        assert!(!error.refutes(&call(&[])));
+    }
+}

@@ -190,21 +190,11 @@ pub fn measured_manifest(
         manifest.dependencies.insert(alias.clone(), urn);
         // One entry per set of honored options: the dialect format's entries carry options
         // for all their implementations.
-        let mut by_options: BTreeMap<Vec<(String, Vec<String>)>, (HonoredOptions, Vec<String>)> =
-            BTreeMap::new();
+        let mut by_options: BTreeMap<HonoredOptions, Vec<String>> = BTreeMap::new();
         for (signature, claim) in signatures {
-            let key = claim
-                .options
-                .iter()
-                .map(|(n, v)| (n.clone(), v.iter().cloned().collect()))
-                .collect();
-            by_options
-                .entry(key)
-                .or_insert_with(|| (claim.options.clone(), Vec::new()))
-                .1
-                .push(signature);
+            by_options.entry(claim.options).or_default().push(signature);
         }
-        for (honored, supported_impls) in by_options.into_values() {
+        for (honored, supported_impls) in by_options {
             let mut entry = FunctionSupport {
                 source: alias.clone(),
                 name: name.clone(),
