@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::cargo::CommandCargoExt;
 use datafusion::physical_plan::common::collect;
 use switchyard_conformance::function_tests::CaseOutcome;
-use switchyard_conformance::measured_manifests::passing_features;
+use switchyard_conformance::measured_manifests::{admitted_wrong_cases, passing_features};
 use switchyard_conformance::{Suite, ensure_tpch, run_suites};
 use switchyard_consumer::{BallistaConfig, EngineConfig, EngineKind, Health, Manifest};
 use switchyard_router::measured_manifest::unexercised_claims;
@@ -175,6 +175,13 @@ async fn tpch_at_scale_0_1_on_two_executors_equals_datafusion() {
         unexercised_claims(&manifest, &passing),
         Ok(Vec::new()),
         "the built-in Ballista manifest claims what no passing case exercises"
+    );
+    // And it admits no function test case the engine answered wrongly.
+    let routed = switchyard.engine_for(Some("ballista")).expect("engine");
+    assert_eq!(
+        admitted_wrong_cases(routed.manifest(), &records, "ballista"),
+        Ok(Vec::new()),
+        "the Ballista manifest admits wrong answers"
     );
     let dir = cluster.dir.path().to_path_buf();
     drop(cluster);

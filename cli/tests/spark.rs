@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use datafusion::physical_plan::common::collect;
 use switchyard_conformance::function_tests::CaseOutcome;
-use switchyard_conformance::measured_manifests::passing_features;
+use switchyard_conformance::measured_manifests::{admitted_wrong_cases, passing_features};
 use switchyard_conformance::{SparkServer, Suite, ensure_tpch, run_suites, tpch_differential};
 use switchyard_consumer::{EngineConfig, EngineKind, Health, Manifest, SparkConfig};
 use switchyard_router::measured_manifest::unexercised_claims;
@@ -94,6 +94,13 @@ async fn tpch_at_scale_0_1_on_spark_equals_datafusion() {
         unexercised_claims(&manifest, &passing),
         Ok(Vec::new()),
         "the built-in Spark manifest claims what no passing case exercises"
+    );
+    // And it admits no function test case the engine answered wrongly.
+    let routed = switchyard.engine_for(Some("spark")).expect("engine");
+    assert_eq!(
+        admitted_wrong_cases(routed.manifest(), &records, "spark"),
+        Ok(Vec::new()),
+        "the Spark manifest admits wrong answers"
     );
 }
 

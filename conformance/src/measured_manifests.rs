@@ -2,7 +2,8 @@
 //!
 //! An engine's manifest lists what the plans of its passing cases use (relations, expression
 //! kinds, types, function signatures; `switchyard_router::measured_manifest`) and, as known
-//! gaps, the TPC-H queries that failed with their errors. Its name and how plans reach the
+//! gaps, the TPC-H queries that failed with their errors; a function test case answered wrongly
+//! removes the claim it contradicts ([`admitted_wrong_cases`] holds any manifest to that). Its name and how plans reach the
 //! engine come from the built-in manifest of the engine's kind.
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::path::Path;
 use switchyard_consumer::Manifest;
 use switchyard_consumer::manifest::UnsupportedQuery;
 use switchyard_router::measured_manifest::measured_manifest;
-use switchyard_router::{PlanFeatures, Switchyard};
+use switchyard_router::{Capabilities, PlanFeatures, Switchyard};
 
 use crate::function_tests::{CaseOutcome, CaseRecord};
 use crate::suites::Suite;
@@ -24,6 +25,43 @@ pub fn passing_features<'a>(records: &'a [CaseRecord], engine: &str) -> Vec<&'a 
         .filter_map(|record| record.exercised.as_ref())
         .map(|exercised| exercised.0.as_ref())
         .collect()
+}
+
+/// The features of every function test case's plan that gave a wrong answer on `engine`:
+/// each plan makes one call, so the case contradicts that call's claim.
+pub fn wrong_function_cases<'a>(
+    records: &'a [CaseRecord],
+    engine: &str,
+) -> Vec<(&'a CaseRecord, &'a PlanFeatures)> {
+    let suite = Suite::SubstraitFunctions.to_string();
+    records
+        .iter()
+        .filter(|record| record.engine == engine && record.suite == suite)
+        .filter(|record| matches!(record.outcome, CaseOutcome::Fail { .. }))
+        .filter_map(|record| Some((record, record.exercised.as_ref()?.0.as_ref())))
+        .collect()
+}
+
+/// The function test cases that gave a wrong answer on `engine` and that `manifest` still
+/// admits, as `file:line: difference`: what the router would send to the engine and get a
+/// wrong answer back. Empty when the manifest holds to the evidence.
+pub fn admitted_wrong_cases(
+    manifest: &Manifest,
+    records: &[CaseRecord],
+    engine: &str,
+) -> Result<Vec<String>, String> {
+    let capabilities = Capabilities::from_manifest(manifest)?;
+    Ok(wrong_function_cases(records, engine)
+        .into_iter()
+        .filter(|(_, features)| capabilities.missing(features).is_empty())
+        .map(|(record, _)| {
+            let difference = match &record.outcome {
+                CaseOutcome::Fail { difference } => difference.as_str(),
+                _ => "",
+            };
+            format!("{}:{}: {difference}", record.file, record.line)
+        })
+        .collect())
 }
 
 /// The TPC-H queries that did not pass on `engine`, each with the start of its error.
@@ -61,7 +99,12 @@ pub fn measured_manifests(
             .map_err(|e| e.to_string())?;
         let base = Manifest::builtin(engine.kind())?;
         let passing = passing_features(records, name);
-        let manifest = measured_manifest(&base, &passing, failed_tpch_queries(records, name));
+        let wrong: Vec<&PlanFeatures> = wrong_function_cases(records, name)
+            .into_iter()
+            .map(|(_, features)| features)
+            .collect();
+        let manifest =
+            measured_manifest(&base, &passing, &wrong, failed_tpch_queries(records, name));
         manifests.insert(name.clone(), manifest);
     }
     Ok(manifests)

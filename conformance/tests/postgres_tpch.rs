@@ -10,7 +10,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use switchyard_conformance::measured_manifests::passing_features;
+use switchyard_conformance::measured_manifests::{admitted_wrong_cases, passing_features};
 use switchyard_conformance::{PgCluster, Suite, TPCH_TABLES, run_suites, tpch_differential};
 use switchyard_consumer::{EngineConfig, EngineKind, Health, Manifest, PostgresConfig};
 use switchyard_router::measured_manifest::unexercised_claims;
@@ -73,6 +73,13 @@ async fn tpch_on_postgres_matches_datafusion_and_a_stopped_server_is_a_clear_err
         unexercised_claims(&manifest, &passing),
         Ok(Vec::new()),
         "the built-in PostgreSQL manifest claims what no passing case exercises"
+    );
+    // And it admits no function test case the engine answered wrongly.
+    let routed = switchyard.engine_for(Some("pg")).expect("engine");
+    assert_eq!(
+        admitted_wrong_cases(routed.manifest(), &records, "pg"),
+        Ok(Vec::new()),
+        "the PostgreSQL manifest admits wrong answers"
     );
 
     // The server stopped: a clear error naming the engine, well within the connect timeout.

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use datafusion::physical_plan::common::collect;
 use switchyard_conformance::corpus::tpch_query;
+use switchyard_conformance::function_tests::{self, parse_test_file};
 use switchyard_conformance::{
     DEFAULT_RELATIVE_TOLERANCE, PgCluster, compare_results, direct_session, ensure_tpch,
     run_sql_directly,
@@ -17,7 +18,7 @@ use switchyard_conformance::{
 use switchyard_consumer::{DuckDbConfig, EngineConfig, PostgresConfig};
 use switchyard_producer::{SqlDialect, ValidatedPlan};
 use switchyard_router::routing_config::{RuleConfig, TableRouting};
-use switchyard_router::{Config, RouteDecision, RoutingConfig, Switchyard, Verdict};
+use switchyard_router::{Config, PlanFeatures, RouteDecision, RoutingConfig, Switchyard, Verdict};
 
 /// TPC-H at scale 0.01 with `engines` added and `routing` as the routing section.
 async fn open(
@@ -148,6 +149,75 @@ async fn a_function_the_manifest_lacks_is_never_sent_there() {
         pinned.reason,
         "pinned by rule 1 (pin to duckdb for tables nation)"
     );
+}
+
+/// The plan of one function test case (`add(120::i8, 10::i8) [overflow:ERROR] = <!ERROR>`).
+fn case_plan(case: &str) -> ValidatedPlan {
+    let text = format!(
+        "### SUBSTRAIT_SCALAR_TEST: v1.0\n\
+         ### SUBSTRAIT_INCLUDE: '/extensions/functions_arithmetic.yaml'\n\n{case}\n"
+    );
+    let file = parse_test_file(&text).expect("a valid case");
+    let plan = function_tests::case_plan(&file.cases[0], &file.include).expect("a plan");
+    ValidatedPlan::new(plan).expect("valid")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_option_no_engine_honors_is_refused_naming_it_and_a_silent_one_runs_anywhere() {
+    let switchyard = open(BTreeMap::from([duckdb()]), RoutingConfig::default())
+        .await
+        .expect("open");
+    // Both engines wrap i8 addition (arithmetic/add.test:11 is wrong on each), so a plan
+    // asking for an error on overflow never reaches either: no wrapped number comes back.
+    let error = case_plan("add(120::i8, 10::i8) [overflow:ERROR] = <!ERROR>");
+    let decision = switchyard.explain(&error, None).expect("explains");
+    assert_eq!(decision.chosen, None, "{decision}");
+    for engine in ["datafusion", "duckdb"] {
+        let Verdict::Missing { features } = verdict(&decision, engine) else {
+            panic!("{engine} should not take overflow=ERROR:\n{decision}");
+        };
+        assert_eq!(features.len(), 1, "{decision}");
+        assert!(
+            features[0]
+                .feature
+                .starts_with("scalar function add(i8, i8) with overflow=ERROR: "),
+            "{}",
+            features[0].feature
+        );
+        assert_eq!(features[0].path, "project/expressions[0]");
+    }
+    let refused = switchyard
+        .run(&error, None)
+        .await
+        .err()
+        .expect("refused, not run");
+    assert!(
+        refused
+            .to_string()
+            .contains("add(i8, i8) with overflow=ERROR: DataFusion honors overflow only as SILENT"),
+        "{refused}"
+    );
+
+    // Named options the engines honor run on either engine; the result is the engine's.
+    let silent = case_plan("add(120::i8, 10::i8) [overflow:SILENT] = <!UNDEFINED>");
+    let decision = switchyard.explain(&silent, None).expect("explains");
+    for engine in ["datafusion", "duckdb"] {
+        assert_eq!(verdict(&decision, engine), &Verdict::Capable, "{decision}");
+        let routed = switchyard.run(&silent, Some(engine)).await.expect("runs");
+        let batches = collect(routed.stream).await.expect("rows");
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 1);
+    }
+
+    // Our producer claims no overflow semantics for SQL arithmetic (DataFusion's SQL wraps,
+    // so ERROR would be false): its calls set no option and the consumer chooses.
+    let sql = plan(&switchyard, "SELECT n_nationkey + n_regionkey FROM nation").await;
+    let features = PlanFeatures::of(&sql);
+    let add = features
+        .functions
+        .iter()
+        .find(|f| f.name == "add")
+        .expect("add");
+    assert_eq!(add.options, Vec::new());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,7 @@
 //! Each engine kind ships one (`consumer/manifests/<kind>.yaml`, compiled in). The router
 //! reads them to decide where a plan may go; the tests hold the engines to them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -121,12 +121,77 @@ pub struct FunctionSupport {
     /// How the engine spells the function (`name`, `notation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_metadata: Option<serde_yaml::Value>,
-    /// Function options the implementations require (`overflow: ERROR`).
+    /// Function options the implementations require (`overflow: ERROR`): the dialect
+    /// format's one set. Switchyard reads each value here as honored, beside the lists of
+    /// [`FunctionSupport::honored_options`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_options: Option<serde_yaml::Value>,
     /// Bounds on variadic arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variadic: Option<serde_yaml::Value>,
+}
+
+/// Option name → the values an entry's implementations honor.
+pub type HonoredOptions = BTreeMap<String, BTreeSet<String>>;
+
+impl FunctionSupport {
+    /// The option values this entry's implementations honor: each value of the dialect
+    /// format's `required_options` (one value or a list per option), and the lists under
+    /// `metadata.switchyard.options` (Switchyard's own section, as the dialect format allows
+    /// one required set where an engine honors several values: `overflow: [SILENT, ERROR]`).
+    /// An option not named here is not honored; a call that sets it is not this entry's.
+    pub fn honored_options(&self) -> Result<HonoredOptions, String> {
+        let mut honored = HonoredOptions::new();
+        let own = self
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("switchyard"))
+            .and_then(|s| s.get("options"));
+        for section in [self.required_options.as_ref(), own].into_iter().flatten() {
+            let mapping = section
+                .as_mapping()
+                .ok_or_else(|| format!("{}: options are not a mapping: {section:?}", self.name))?;
+            for (name, values) in mapping {
+                let name = name
+                    .as_str()
+                    .ok_or_else(|| format!("{}: an option name is not text", self.name))?;
+                let values: Vec<&serde_yaml::Value> = match values {
+                    serde_yaml::Value::Sequence(list) => list.iter().collect(),
+                    one => vec![one],
+                };
+                let set = honored.entry(name.to_string()).or_default();
+                for value in values {
+                    let value = value.as_str().ok_or_else(|| {
+                        format!("{}: option {name} has a value that is not text", self.name)
+                    })?;
+                    set.insert(value.to_string());
+                }
+            }
+        }
+        Ok(honored)
+    }
+
+    /// Sets the honored option values in Switchyard's section (`metadata.switchyard.options`),
+    /// as a measured manifest writes them; nothing when `honored` is empty.
+    pub fn set_honored_options(&mut self, honored: &HonoredOptions) {
+        if honored.is_empty() {
+            return;
+        }
+        let options: serde_yaml::Mapping = honored
+            .iter()
+            .map(|(name, values)| {
+                (
+                    name.as_str().into(),
+                    serde_yaml::Value::Sequence(values.iter().map(|v| v.as_str().into()).collect()),
+                )
+            })
+            .collect();
+        let mut switchyard = serde_yaml::Mapping::new();
+        switchyard.insert("options".into(), serde_yaml::Value::Mapping(options));
+        let mut metadata = serde_yaml::Mapping::new();
+        metadata.insert("switchyard".into(), serde_yaml::Value::Mapping(switchyard));
+        self.metadata = Some(serde_yaml::Value::Mapping(metadata));
+    }
 }
 
 /// The manifest's `metadata` section.
@@ -150,6 +215,29 @@ pub struct SwitchyardFacts {
     /// any. The dialect format lists subquery kinds but not how deep their correlation goes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_outer_reference_steps: Option<u32>,
+    /// Calls a function test case showed the engine answers wrongly: the router holds them
+    /// against every entry, including those that accept any arguments (the functions
+    /// DataFusion's session registers), so a refuted claim is removed wherever it comes from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contradicted: Vec<Contradiction>,
+}
+
+/// A call an engine answers wrongly, with the case that shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contradiction {
+    /// The function's name (`logb`).
+    pub function: String,
+    /// The argument signature in the manifests' notation (`fp64_fp64`).
+    pub signature: String,
+    /// The options the case set, each with its one value; empty when the case set none
+    /// (then every call of the signature is refuted).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+    /// The case (`logarithmic/logb.test:7`).
+    pub case: String,
+    /// What the engine answered against what the case expects.
+    pub answer: String,
 }
 
 /// A query known not to run on the engine.

@@ -4,10 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use switchyard_consumer::manifest::ANY_URN;
+use switchyard_consumer::manifest::{ANY_URN, HonoredOptions};
 use switchyard_consumer::{FunctionSupport, Manifest};
 
 use crate::features::{ArgumentKind, DataKind, FunctionKind, FunctionUse, PlanFeatures};
+use crate::function_options::{Refuted, honors, unhonored};
 
 /// Relation and expression names the dialect format defines.
 const RELATIONS: &[&str] = &[
@@ -51,7 +52,14 @@ const EXPRESSIONS: &[&str] = &[
     "EXECUTION_CONTEXT_VARIABLE",
 ];
 /// The keys under which the dialect format lists a relation's or expression's variants.
-const VARIANT_KEYS: &[&str] = &["join_types", "operations", "read_types", "subquery_types"];
+/// A cast's `failure_options` are its variants: the plan's failure behavior, when set.
+const VARIANT_KEYS: &[&str] = &[
+    "join_types",
+    "operations",
+    "read_types",
+    "subquery_types",
+    "failure_options",
+];
 
 /// Relation or expression names → the variants allowed (`None`: all).
 type VariantLists = HashMap<String, Option<HashSet<String>>>;
@@ -76,6 +84,10 @@ pub struct Capabilities {
     functions: HashMap<FunctionKind, HashMap<String, Vec<FunctionImpls>>>,
     /// How far out outer references may point (`None`: any distance).
     max_outer_reference_steps: Option<u32>,
+    /// Calls function test cases showed the engine answers wrongly.
+    refuted: Vec<Refuted>,
+    /// The engine's name in explanations (the manifest's `name`).
+    engine: String,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +95,8 @@ struct FunctionImpls {
     urn: String,
     /// Each implementation's argument tokens (`["i64", "i64"]`).
     impls: Vec<Vec<String>>,
+    /// The option values the implementations honor.
+    options: HonoredOptions,
 }
 
 impl Capabilities {
@@ -131,6 +145,17 @@ impl Capabilities {
             types,
             functions,
             max_outer_reference_steps: manifest.metadata.switchyard.max_outer_reference_steps,
+            refuted: manifest
+                .metadata
+                .switchyard
+                .contradicted
+                .iter()
+                .map(Refuted::new)
+                .collect(),
+            engine: manifest
+                .name
+                .clone()
+                .unwrap_or_else(|| "the engine".to_string()),
         })
     }
 
@@ -196,15 +221,7 @@ impl Capabilities {
     }
 
     fn check_function(&self, call: &FunctionUse) -> Option<String> {
-        let described = || {
-            let arguments: Vec<String> = call.arguments.iter().map(ToString::to_string).collect();
-            format!(
-                "{} function {}({})",
-                call.kind,
-                call.name,
-                arguments.join(", ")
-            )
-        };
+        let described = || format!("{} function {}", call.kind, call.described());
         let Some(entries) = self
             .functions
             .get(&call.kind)
@@ -227,11 +244,34 @@ impl Capabilities {
                 call.urn.as_deref().unwrap_or("?")
             ));
         }
-        let matched = entries
+        let matching: Vec<&HonoredOptions> = entries
             .iter()
-            .flat_map(|e| &e.impls)
-            .any(|tokens| signature_matches(tokens, &call.arguments));
-        (!matched).then(described)
+            .filter(|e| {
+                e.impls
+                    .iter()
+                    .any(|tokens| signature_matches(tokens, &call.arguments))
+            })
+            .map(|e| &e.options)
+            .collect();
+        if matching.is_empty() {
+            return Some(described());
+        }
+        // Every option value the call asks for must be honored: an engine that ignores an
+        // option computes something else (wraps where the plan asks for an error).
+        if !matching
+            .iter()
+            .any(|honored| honors(honored, &call.options))
+        {
+            return Some(format!(
+                "{}: {}",
+                described(),
+                unhonored(&self.engine, &matching, call)
+            ));
+        }
+        self.refuted
+            .iter()
+            .find(|refuted| refuted.refutes(call))
+            .map(|refuted| format!("{}: {}", described(), refuted.reason(&self.engine)))
     }
 }
 
@@ -307,9 +347,13 @@ fn function_impls(
             }
         })
         .collect();
+    let options = entry
+        .honored_options()
+        .map_err(|e| format!("{kind} function {e}"))?;
     Ok(FunctionImpls {
         urn: urn.clone(),
         impls,
+        options,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod cost_fit;
 pub mod decision;
 pub mod error;
 pub mod features;
+mod function_options;
 pub mod health;
 pub mod learning;
 pub mod measured_manifest;

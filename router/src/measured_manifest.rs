@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml::{Mapping, Value};
-use switchyard_consumer::manifest::{ANY_URN, UnsupportedQuery};
+use switchyard_consumer::manifest::{ANY_URN, HonoredOptions, UnsupportedQuery};
 use switchyard_consumer::{FunctionSupport, Manifest};
 use switchyard_producer::standard_functions::standard_extension_for;
 
@@ -23,6 +23,7 @@ fn variant_key(name: &str) -> &'static str {
         "JOIN" => "join_types",
         "SET" => "operations",
         "READ" => "read_types",
+        "CAST" => "failure_options",
         _ => "subquery_types",
     }
 }
@@ -98,18 +99,30 @@ fn variant_entries(uses: &BTreeMap<&'static str, BTreeSet<&'static str>>, key: &
         .collect()
 }
 
+/// What the evidence says of one function signature: exercised without options, and the
+/// option values passing cases set on it.
+#[derive(Debug, Default)]
+struct SignatureClaim {
+    plain: bool,
+    options: HonoredOptions,
+}
+
 /// The manifest `passing` plans prove: every relation, expression, type and function
-/// signature they use, and nothing else. `base` gives the name and execution facts;
-/// `unsupported` lists the queries that failed.
+/// signature they use, and the option values their calls set, and nothing else; less every
+/// call a `wrong` plan makes (a function test case's plan makes one): a wrong answer without
+/// options removes the signature, one with options removes those option values. `base`
+/// gives the name and execution facts; `unsupported` lists the queries that failed.
 pub fn measured_manifest(
     base: &Manifest,
     passing: &[&PlanFeatures],
+    wrong: &[&PlanFeatures],
     unsupported: Vec<UnsupportedQuery>,
 ) -> Manifest {
     let mut relations: BTreeMap<&'static str, BTreeSet<&'static str>> = BTreeMap::new();
     let mut expressions: BTreeMap<&'static str, BTreeSet<&'static str>> = BTreeMap::new();
     let mut types: BTreeSet<&'static str> = BTreeSet::new();
-    let mut functions: BTreeMap<(FunctionKind, String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut functions: BTreeMap<(FunctionKind, String, String), BTreeMap<String, SignatureClaim>> =
+        BTreeMap::new();
     for features in passing {
         for relation in &features.relations {
             let variants = relations.entry(relation.relation).or_default();
@@ -122,10 +135,42 @@ pub fn measured_manifest(
         types.extend(features.types.iter().map(|t| t.kind.dialect_name()));
         for call in &features.functions {
             let urn = call_urn(call.urn.as_deref(), &call.name, &call.arguments);
-            functions
+            let claim = functions
                 .entry((call.kind, urn, call.name.clone()))
                 .or_default()
-                .insert(written_signature(&call.arguments));
+                .entry(written_signature(&call.arguments))
+                .or_default();
+            claim.plain |= call.options.is_empty();
+            for option in &call.options {
+                // The value a consumer honoring the option uses: the first preference.
+                if let Some(value) = option.preference.first() {
+                    claim
+                        .options
+                        .entry(option.name.clone())
+                        .or_default()
+                        .insert(value.clone());
+                }
+            }
+        }
+    }
+    for call in wrong.iter().flat_map(|features| &features.functions) {
+        let urn = call_urn(call.urn.as_deref(), &call.name, &call.arguments);
+        let Some(signatures) = functions.get_mut(&(call.kind, urn, call.name.clone())) else {
+            continue;
+        };
+        let signature = written_signature(&call.arguments);
+        if call.options.is_empty() {
+            signatures.remove(&signature);
+        } else if let Some(claim) = signatures.get_mut(&signature) {
+            for option in &call.options {
+                if let Some(values) = claim.options.get_mut(&option.name) {
+                    values.retain(|v| !option.preference.contains(v));
+                }
+            }
+            claim.options.retain(|_, values| !values.is_empty());
+            if !claim.plain && claim.options.is_empty() {
+                signatures.remove(&signature);
+            }
         }
     }
     let mut manifest = Manifest {
@@ -142,21 +187,33 @@ pub fn measured_manifest(
     manifest.metadata.switchyard.max_outer_reference_steps =
         base.metadata.switchyard.max_outer_reference_steps;
     for ((kind, urn, name), signatures) in functions {
+        if signatures.is_empty() {
+            continue;
+        }
         let alias = alias_of(&urn);
         manifest.dependencies.insert(alias.clone(), urn);
-        let entry = FunctionSupport {
-            source: alias,
-            name,
-            supported_impls: signatures.into_iter().collect(),
-            metadata: None,
-            system_metadata: None,
-            required_options: None,
-            variadic: None,
-        };
-        match kind {
-            FunctionKind::Scalar => manifest.supported_scalar_functions.push(entry),
-            FunctionKind::Aggregate => manifest.supported_aggregate_functions.push(entry),
-            FunctionKind::Window => manifest.supported_window_functions.push(entry),
+        // One entry per set of honored options: the dialect format's entries carry options
+        // for all their implementations.
+        let mut by_options: BTreeMap<HonoredOptions, Vec<String>> = BTreeMap::new();
+        for (signature, claim) in signatures {
+            by_options.entry(claim.options).or_default().push(signature);
+        }
+        for (honored, supported_impls) in by_options {
+            let mut entry = FunctionSupport {
+                source: alias.clone(),
+                name: name.clone(),
+                supported_impls,
+                metadata: None,
+                system_metadata: None,
+                required_options: None,
+                variadic: None,
+            };
+            entry.set_honored_options(&honored);
+            match kind {
+                FunctionKind::Scalar => manifest.supported_scalar_functions.push(entry),
+                FunctionKind::Aggregate => manifest.supported_aggregate_functions.push(entry),
+                FunctionKind::Window => manifest.supported_window_functions.push(entry),
+            }
         }
     }
     manifest
@@ -225,6 +282,7 @@ pub fn unexercised_claims(
                     entry.name, entry.source
                 )
             })?;
+            let honored = entry.honored_options()?;
             for signature in &entry.supported_impls {
                 let tokens: Vec<String> = if signature.is_empty() {
                     Vec::new()
@@ -246,6 +304,27 @@ pub fn unexercised_claims(
                         "{kind} function {}({signature}) from {urn}",
                         entry.name
                     ));
+                }
+                // Each option value claimed needs a passing call of this signature that sets it.
+                for (option, values) in &honored {
+                    for value in values {
+                        let exercised = passing.iter().any(|features| {
+                            features.functions.iter().any(|call| {
+                                call.kind == kind
+                                    && call.name == entry.name
+                                    && signature_matches(&tokens, &call.arguments)
+                                    && call.options.iter().any(|o| {
+                                        &o.name == option && o.preference.first() == Some(value)
+                                    })
+                            })
+                        });
+                        if !exercised {
+                            claims.push(format!(
+                                "{kind} function {}({signature}) with {option}={value} from {urn}",
+                                entry.name
+                            ));
+                        }
+                    }
                 }
             }
         }
@@ -321,6 +400,7 @@ mod tests {
             urn: None,
             name: "add".to_string(),
             arguments: vec![ArgumentKind::Value(DataKind::I32); 2],
+            options: Vec::new(),
             path: String::new(),
         });
         features
@@ -329,7 +409,7 @@ mod tests {
     #[test]
     fn a_measured_manifest_admits_the_passing_plans_and_claims_nothing_more() {
         let passing = features();
-        let manifest = measured_manifest(&Manifest::default(), &[&passing], Vec::new());
+        let manifest = measured_manifest(&Manifest::default(), &[&passing], &[], Vec::new());
         let text = serde_yaml::to_string(&manifest).expect("yaml");
         assert!(text.contains("join_types:\n  - INNER"), "{text}");
         assert!(

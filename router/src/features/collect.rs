@@ -16,8 +16,8 @@ use switchyard_producer::visit::{
 };
 
 use super::{
-    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, OuterReferenceUse,
-    PlanFeatures, PredicateShape, RelNode, RelationUse, TypeUse,
+    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, OptionUse,
+    OuterReferenceUse, PlanFeatures, PredicateShape, RelNode, RelationUse, TypeUse,
 };
 
 /// Walks `plan` and collects its features.
@@ -100,10 +100,11 @@ impl PlanVisitor for Collector {
                 path: e.path.to_string(),
             });
         }
-        if self.seen_expressions.insert((e.kind, e.variant)) {
+        let variant = cast_failure_behavior(e.expression).or(e.variant);
+        if self.seen_expressions.insert((e.kind, variant)) {
             self.features.expressions.push(ExpressionUse {
                 expression: e.kind,
-                variant: e.variant,
+                variant,
                 path: e.path.to_string(),
             });
         }
@@ -148,8 +149,30 @@ impl PlanVisitor for Collector {
             urn,
             name,
             arguments,
+            options: call
+                .options
+                .iter()
+                .map(|option| OptionUse {
+                    name: option.name.clone(),
+                    preference: option.preference.clone(),
+                })
+                .collect(),
             path: call.path.to_string(),
         });
+    }
+}
+
+/// A cast's failure behavior as the dialect format's `failure_options` names it; `None`
+/// when the plan leaves it unspecified (the consumer chooses).
+fn cast_failure_behavior(e: &Expression) -> Option<&'static str> {
+    use switchyard_producer::substrait::proto::expression::cast::FailureBehavior;
+    let Some(RexType::Cast(cast)) = e.rex_type.as_ref() else {
+        return None;
+    };
+    match FailureBehavior::try_from(cast.failure_behavior).ok()? {
+        FailureBehavior::ReturnNull => Some("RETURN_NULL"),
+        FailureBehavior::ThrowException => Some("THROW_EXCEPTION"),
+        FailureBehavior::Unspecified => None,
     }
 }
 

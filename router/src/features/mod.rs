@@ -146,8 +146,29 @@ pub struct FunctionUse {
     pub name: String,
     /// The argument kinds, derived from the plan.
     pub arguments: Vec<ArgumentKind>,
+    /// The options the call sets (`overflow: [ERROR]`), in plan order: each changes what
+    /// the call computes, so an engine must honor one of each option's values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionUse>,
     /// Where it is called.
     pub path: String,
+}
+
+/// One option a call sets: its name and the values it accepts, most preferred first (the
+/// spec: "the consumer must use the first option from the list that it supports").
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct OptionUse {
+    /// The option's name (`overflow`).
+    pub name: String,
+    /// Its values in order of preference (`[ERROR]`).
+    pub preference: Vec<String>,
+}
+
+impl fmt::Display for OptionUse {
+    /// `overflow=ERROR`, or `overflow=ERROR|SATURATE` for several preferences.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.name, self.preference.join("|"))
+    }
 }
 
 impl FunctionUse {
@@ -158,6 +179,18 @@ impl FunctionUse {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("_")
+    }
+
+    /// The call as explain names it: `add(i8, i8) with overflow=ERROR`.
+    pub fn described(&self) -> String {
+        let arguments: Vec<String> = self.arguments.iter().map(ToString::to_string).collect();
+        let mut text = format!("{}({})", self.name, arguments.join(", "));
+        if !self.options.is_empty() {
+            let options: Vec<String> = self.options.iter().map(ToString::to_string).collect();
+            text.push_str(" with ");
+            text.push_str(&options.join(", "));
+        }
+        text
     }
 }
 
