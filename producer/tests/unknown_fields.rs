@@ -481,3 +481,33 @@ fn json_legacy_join_types_are_respelled_before_the_check() {
         r#"enum value "JOIN_TYPE_SEMI" of substrait.JoinRel.JoinType"#
     );
 }
+
+#[test]
+fn a_field_a_newer_release_added_is_refused_naming_that_release() {
+    // Plan.execution_behavior, added in Substrait 0.87: as a JSON key...
+    let mut value = plan_json();
+    value["executionBehavior"] = json!({ "variableEvalMode": "VARIABLE_EVALUATION_MODE_PER_PLAN" });
+    let message = check_plan_json(&value).expect_err("refused").to_string();
+    assert_eq!(
+        message,
+        "refused: unknown field \"executionBehavior\" at the plan's top level (Substrait 0.85 \
+         descriptors; Substrait 0.87.0 added it: the plan comes from a newer spec than \
+         Switchyard reads)"
+    );
+    // ... and as its field number (10, an empty message) in a binary plan.
+    let mut empty_message = Vec::new();
+    encode_key(10, WireType::LengthDelimited, &mut empty_message);
+    encode_varint(0, &mut empty_message);
+    let error = check_plan_bytes(&binary_with(&[], &empty_message), LegacyFields::Refuse)
+        .expect_err("refused")
+        .to_string();
+    assert!(error.contains("Substrait 0.87.0 added it"), "{error}");
+    // A field no release has keeps the general wording.
+    let mut value = plan_json();
+    value["relations"][0]["root"]["input"]["filter"]["fooBar"] = json!(true);
+    let error = check_plan_json(&value).expect_err("refused").to_string();
+    assert!(
+        error.contains("the plan may come from a newer spec"),
+        "{error}"
+    );
+}

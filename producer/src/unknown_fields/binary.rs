@@ -8,6 +8,7 @@ use prost_reflect::{DynamicMessage, Kind, MapKey, ReflectMessage, Value};
 
 use super::descriptors::{plan_descriptor, spec_version};
 use super::findings::{ANY, Findings};
+use super::later_releases::{Entry, added_in};
 use super::legacy::{LegacyField, legacy_field};
 use crate::error::{ProducerError, Result};
 
@@ -78,8 +79,12 @@ impl BinaryWalk {
             let removed = descriptor
                 .reserved_ranges()
                 .any(|range| range.contains(&number));
-            self.findings
-                .unknown(format!("field {number} (wire type {wire_type:?})"), removed)?;
+            let added = added_in(descriptor.full_name(), Entry::FieldNumber(number));
+            self.findings.unknown(
+                format!("field {number} (wire type {wire_type:?})"),
+                removed,
+                added,
+            )?;
         }
         if descriptor.full_name() == ANY {
             let type_url = message
@@ -107,6 +112,7 @@ impl BinaryWalk {
                     self.findings.unknown(
                         format!("enum value {number} of {}", enumeration.full_name()),
                         false,
+                        added_in(enumeration.full_name(), Entry::EnumNumber(*number)),
                     )
                 }
                 _ => Ok(()),

@@ -50,8 +50,14 @@ impl Findings {
     /// `field 99 (wire type Varint)`, `enum value 7 of substrait.JoinRel.JoinType`).
     ///
     /// Refused, unless the walk is inside an inert field, where it is only noted.
-    /// `removed` says the descriptors reserve it: an older spec had it.
-    pub fn unknown(&mut self, what: String, removed: bool) -> Result<()> {
+    /// `removed` says the descriptors reserve it: an older spec had it; `added_in` is the
+    /// newer release that has it, when one does ([`super::later_releases`]).
+    pub fn unknown(
+        &mut self,
+        what: String,
+        removed: bool,
+        added_in: Option<&'static str>,
+    ) -> Result<()> {
         let version = spec_version();
         if let Some(inert) = self.inert {
             self.notes.push(format!(
@@ -64,6 +70,11 @@ impl Findings {
             format!(
                 "reserved in the Substrait {version} descriptors: the plan may come from an older \
                  spec that had this field"
+            )
+        } else if let Some(release) = added_in {
+            format!(
+                "Substrait {version} descriptors; Substrait {release} added it: the plan comes \
+                 from a newer spec than Switchyard reads"
             )
         } else {
             format!("Substrait {version} descriptors; the plan may come from a newer spec")

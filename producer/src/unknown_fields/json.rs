@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::descriptors::plan_descriptor;
 use super::findings::{ANY, Findings};
+use super::later_releases::{Entry, added_in};
 use super::legacy::legacy_field_named;
 use crate::error::Result;
 
@@ -69,7 +70,8 @@ fn message(findings: &mut Findings, descriptor: &MessageDescriptor, value: &Valu
                 .reserved_names()
                 .any(|reserved| reserved == key || reserved == snake)
                 || legacy_field_named(name, &snake).is_some();
-            findings.unknown(format!("field {key:?}"), removed)?;
+            let added = added_in(descriptor.full_name(), Entry::FieldName(key));
+            findings.unknown(format!("field {key:?}"), removed, added)?;
             continue;
         };
         let made_inert = findings.enter(&field);
@@ -141,9 +143,18 @@ fn enum_value(findings: &mut Findings, enumeration: &EnumDescriptor, value: &Val
     if known {
         return Ok(());
     }
+    let added = match value {
+        Value::String(name) => added_in(enumeration.full_name(), Entry::EnumName(name)),
+        Value::Number(number) => number
+            .as_i64()
+            .and_then(|number| i32::try_from(number).ok())
+            .and_then(|number| added_in(enumeration.full_name(), Entry::EnumNumber(number))),
+        _ => None,
+    };
     findings.unknown(
         format!("enum value {value} of {}", enumeration.full_name()),
         false,
+        added,
     )
 }
 

@@ -29,6 +29,7 @@ pub mod descriptors;
 mod findings;
 pub mod inert;
 pub mod json;
+pub mod later_releases;
 pub mod legacy;
 pub mod path;
 

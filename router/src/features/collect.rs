@@ -16,8 +16,8 @@ use switchyard_producer::visit::{
 };
 
 use super::{
-    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, OptionUse,
-    OuterReferenceUse, PlanFeatures, PredicateShape, RelNode, RelationUse, TypeUse,
+    ArgumentKind, DataKind, ExpressionUse, FunctionKind, FunctionUse, OptionUse, OuterReferenceUse,
+    PlanFeatures, PredicateShape, RelNode, RelationUse, TypeUse,
 };
 
 /// Walks `plan` and collects its features.
