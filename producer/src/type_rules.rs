@@ -79,6 +79,9 @@ pub fn literal_defect(literal: &Literal) -> Option<String> {
         LiteralType::PrecisionTime(t) => {
             time_precision_defect("precision_time literal", t.precision)
         }
+        LiteralType::Null(data_type) if data_type.kind.is_none() => {
+            Some("a null literal without a type (Substrait types every null)".to_string())
+        }
         LiteralType::Null(data_type) => type_defect(data_type),
         LiteralType::EmptyList(l) => l.r#type.as_deref().and_then(type_defect),
         LiteralType::EmptyMap(m) => m
@@ -164,6 +167,15 @@ mod tests {
         assert!(defect(type_defect(&decimal(10, 11))).contains("scale 11"));
         assert!(defect(type_defect(&decimal(10, -1))).contains("scale -1"));
         assert!(defect(literal_defect(&decimal_literal(10, 2, 3))).contains("3 bytes"));
+    }
+
+    #[test]
+    fn an_untyped_null_is_named() {
+        let null = Literal {
+            literal_type: Some(LiteralType::Null(Type { kind: None })),
+            ..Default::default()
+        };
+        assert!(defect(literal_defect(&null)).contains("a null literal without a type"));
     }
 
     #[test]

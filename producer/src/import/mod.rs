@@ -23,6 +23,7 @@ pub mod legacy_enums;
 pub mod project_emit;
 pub mod read_filters;
 pub mod read_types;
+pub mod untyped_null_casts;
 pub mod uris;
 pub mod urns_by_name;
 
@@ -75,7 +76,7 @@ pub struct AppliedPass {
 /// [`read_filters::read_filters`], [`project_emit::project_emit`],
 /// [`grouping_set_index::grouping_set_index`],
 /// [`identifier_case::identifier_case`] and [`read_types::read_types`] (both against
-/// `catalog`), [`boolean_results::boolean_results`], [`enum_arguments::enum_arguments`];
+/// `catalog`), [`untyped_null_casts::untyped_null_casts`], [`boolean_results::boolean_results`], [`enum_arguments::enum_arguments`];
 /// after decoding,
 /// [`compound_names::compound_function_names`] and
 /// [`declared_result_types::declared_result_types`]. The result is not
@@ -216,6 +217,14 @@ fn normalize(
         read_types::NAME,
         changes,
         "read column types replaced by the catalog's",
+    );
+
+    let changes = untyped_null_casts::untyped_null_casts(&mut value);
+    record(
+        &mut passes,
+        untyped_null_casts::NAME,
+        changes,
+        "untyped null literals given the type they are cast to",
     );
 
     let changes = boolean_results::boolean_results(&mut value);
