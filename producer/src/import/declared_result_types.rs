@@ -20,7 +20,7 @@
 //! parent's declared type in turn, so the pass repeats (a few rounds at most: types flow up
 //! one level per round). What is still contradictory after that is refused by validation.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use datafusion_substrait::substrait::proto::expression::{Cast, RexType, cast::FailureBehavior};
 use datafusion_substrait::substrait::proto::extensions::simple_extension_declaration::{
@@ -105,13 +105,34 @@ pub fn declared_result_types(plan: &mut Plan) -> Repairs {
         if finder.repairs.is_empty() {
             break;
         }
+        // Declared in sorted order, so a plan imported twice gets the same anchors (and the
+        // same fingerprint): the repairs sit in a hash map.
+        let wanted: BTreeSet<(String, String)> = finder
+            .repairs
+            .values()
+            .filter_map(|(repair, _)| match repair {
+                Repair::CastArguments {
+                    function: Some(redirect),
+                    ..
+                } => Some((redirect.urn.clone(), redirect.name.clone())),
+                _ => None,
+            })
+            .collect();
+        let anchors: BTreeMap<(String, String), u32> = wanted
+            .into_iter()
+            .map(|(urn, name)| {
+                let anchor = declaration_anchor(plan, &urn, &name);
+                ((urn, name), anchor)
+            })
+            .collect();
         for (repair, _) in finder.repairs.values_mut() {
             if let Repair::CastArguments {
                 function: Some(redirect),
                 ..
             } = repair
             {
-                redirect.anchor = Some(declaration_anchor(plan, &redirect.urn, &redirect.name));
+                let key = (redirect.urn.clone(), redirect.name.clone());
+                redirect.anchor = anchors.get(&key).copied();
             }
         }
         for_each_call(plan, &mut |call| {
