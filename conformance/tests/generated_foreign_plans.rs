@@ -4,8 +4,10 @@
 //! outcome pinned in `conformance/foreign-plans/outcomes.json` (`outcomes-tpcds.json`). `SWITCHYARD_PIN_OUTCOMES=1` rewrites the pins
 //! from this run (then review the diff); a wrong answer is never pinned.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use switchyard_conformance::corpus::corpus_dir;
 use switchyard_conformance::generated_plans::{
@@ -65,7 +67,7 @@ async fn generated_foreign_plans_give_duckdbs_answers_or_pinned_refusals() {
 /// pinned in `outcomes-tpcds.json`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_tpcds_plans_give_duckdbs_answers_or_pinned_refusals() {
-    let mut config = Config::load(&tpcds_sf001()).expect("the TPC-DS catalog");
+    let mut config = Config::load(&common::tpcds_sf001()).expect("the TPC-DS catalog");
     config.file.engines.insert(
         "duckdb".to_string(),
         EngineConfig::DuckDb(DuckDbConfig {
@@ -77,25 +79,6 @@ async fn generated_tpcds_plans_give_duckdbs_answers_or_pinned_refusals() {
     let switchyard = Switchyard::open(config).await.expect("open TPC-DS");
     let pins = generated_plans_dir().join("outcomes-tpcds.json");
     run_and_hold_to_pins(&switchyard, "tpcds-sf0.01", 39, &pins).await;
-}
-
-/// TPC-DS at scale 0.01, generated once per build folder by the project's script (shared
-/// with `tests/tpcds.rs`).
-fn tpcds_sf001() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpcds-sf0.01");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/tpcds-data.sh");
-    let output = std::process::Command::new("bash")
-        .arg(script)
-        .arg(&dir)
-        .arg("0.01")
-        .output()
-        .expect("runs scripts/tpcds-data.sh");
-    assert!(
-        output.status.success(),
-        "scripts/tpcds-data.sh failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    dir.join("switchyard.yaml")
 }
 
 /// Runs every generated case over `dataset` on each engine, prints the figures per producer

@@ -6,8 +6,9 @@
 //! and a listed one must fail the way recorded (the start of its message), so a regression
 //! and an improvement both show. No wrong result passes silently.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use switchyard_conformance::function_tests::CaseOutcome;
 use switchyard_conformance::{Suite, run_suites};
@@ -34,27 +35,9 @@ const NOT_PASSING: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// TPC-DS at scale 0.01, generated once per build folder by the project's script.
-fn tpcds_sf001() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpcds-sf0.01");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/tpcds-data.sh");
-    let output = std::process::Command::new("bash")
-        .arg(script)
-        .arg(&dir)
-        .arg("0.01")
-        .output()
-        .expect("runs scripts/tpcds-data.sh");
-    assert!(
-        output.status.success(),
-        "scripts/tpcds-data.sh failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    dir.join("switchyard.yaml")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tpcds_on_datafusion_and_duckdb_against_the_sql() {
-    let mut config = Config::load(&tpcds_sf001()).expect("catalog");
+    let mut config = Config::load(&common::tpcds_sf001()).expect("catalog");
     config.file.engines.extend(BTreeMap::from([(
         "duckdb".to_string(),
         EngineConfig::DuckDb(DuckDbConfig {

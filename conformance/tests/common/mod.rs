@@ -64,3 +64,22 @@ pub fn expect_outcome(
         panic!("{problem}");
     }
 }
+
+/// TPC-DS at scale 0.01, generated once per build folder by `scripts/tpcds-data.sh`; the
+/// path of its `switchyard.yaml`.
+pub fn tpcds_sf001() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpcds-sf0.01");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/tpcds-data.sh");
+    let output = std::process::Command::new("bash")
+        .arg(script)
+        .arg(&dir)
+        .arg("0.01")
+        .output()
+        .expect("runs scripts/tpcds-data.sh");
+    assert!(
+        output.status.success(),
+        "scripts/tpcds-data.sh failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir.join("switchyard.yaml")
+}
