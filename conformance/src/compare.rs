@@ -1,5 +1,6 @@
-//! Comparing two query results: same columns, same rows, floats within a relative tolerance,
-//! and a decimal equal to any value within one unit of its last place.
+//! Comparing a result with its reference: same columns of the kinds the plan declares, same
+//! rows, floats within a relative tolerance, ±inf equal only to itself, and decimals compared
+//! at the scale the plan declares (exactly, unless the reference is inexact there).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -9,6 +10,8 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::logical_expr::LogicalPlan;
+
+use crate::column_kind::ColumnKind;
 
 /// The relative tolerance for floating-point and decimal values.
 pub const DEFAULT_RELATIVE_TOLERANCE: f64 = 1e-9;
@@ -45,6 +48,10 @@ impl Cell {
     fn matches(&self, other: &Self, tolerance: f64, rounding: f64) -> bool {
         use Cell::*;
         let close = |a: f64, b: f64| {
+            if a.is_infinite() || b.is_infinite() {
+                // inf - x is inf, within any relative tolerance of inf: compare exactly.
+                return a == b;
+            }
             a == b
                 || (a - b).abs() <= tolerance * a.abs().max(b.abs())
                 || (a - b).abs() <= rounding
@@ -73,8 +80,8 @@ impl fmt::Display for Cell {
 #[derive(Debug, Clone)]
 pub struct ResultRows {
     columns: Vec<String>,
-    /// Each column's decimal scale, for decimal columns.
-    scales: Vec<Option<i8>>,
+    /// Each column's kind (`None` for kinds not compared).
+    kinds: Vec<Option<ColumnKind>>,
     rows: Vec<Vec<Cell>>,
 }
 
@@ -91,13 +98,13 @@ impl ResultRows {
                     .collect()
             })
             .unwrap_or_default();
-        let scales = batches
+        let kinds = batches
             .first()
             .map(|b| {
                 b.schema()
                     .fields()
                     .iter()
-                    .map(|f| decimal_scale(f.data_type()))
+                    .map(|f| ColumnKind::of_arrow(f.data_type()))
                     .collect()
             })
             .unwrap_or_default();
@@ -114,7 +121,7 @@ impl ResultRows {
         }
         Ok(Self {
             columns,
-            scales,
+            kinds,
             rows,
         })
     }
@@ -129,6 +136,18 @@ impl ResultRows {
         self.rows.is_empty()
     }
 
+    /// Why this answer, as a reference, proves nothing: it has no rows (any engine that
+    /// returns nothing agrees) or only NULLs (so does one that computes nothing).
+    pub fn proves_nothing(&self) -> Option<&'static str> {
+        if self.rows.is_empty() {
+            Some("the reference answer has no rows")
+        } else if self.rows.iter().flatten().all(|cell| *cell == Cell::Null) {
+            Some("the reference answer holds only NULLs")
+        } else {
+            None
+        }
+    }
+
     fn sorted(mut self) -> Self {
         self.rows.sort_by(|a, b| {
             a.iter()
@@ -141,27 +160,40 @@ impl ResultRows {
     }
 }
 
-fn decimal_scale(data_type: &DataType) -> Option<i8> {
-    match data_type {
-        DataType::Decimal32(_, scale)
-        | DataType::Decimal64(_, scale)
-        | DataType::Decimal128(_, scale)
-        | DataType::Decimal256(_, scale) => Some(*scale),
-        _ => None,
-    }
+/// Just under one unit in the last place at `scale`.
+fn unit(scale: i8) -> f64 {
+    10f64.powi(-i32::from(scale)) * (1.0 - 1e-6)
 }
 
-/// Just under one unit in the last place of the coarser decimal side, or 0 when neither side
-/// is a decimal. A decimal result is the exact value rounded or truncated to its scale
-/// (DataFusion truncates `avg` of decimals, DuckDB rounds), so SQL that divides decimals
-/// (TPC-H q8's `mkt_share`, scale 8) and a plan that divides doubles agree when they differ by
-/// less than one unit there. Two decimals of one scale still differ by whole units, so any
-/// difference between them fails.
-fn rounding_allowance(expected: Option<i8>, actual: Option<i8>) -> f64 {
-    match expected.into_iter().chain(actual).min() {
-        Some(scale) => 10f64.powi(-i32::from(scale)) * (1.0 - 1e-6),
-        None => 0.0,
+/// How far a value may be from its reference because one side rounded.
+///
+/// `declared` is the scale the plan declares for the column (or, with no declaration, the
+/// scale the engine returned). Against a reference that is exact at that scale (an integer, or
+/// a decimal of that scale or coarser) nothing is forgiven. Against an inexact one (a double,
+/// or a finer decimal) the engine's value is that reference rounded or truncated to the
+/// declared scale (DataFusion truncates a decimal quotient, DuckDB rounds), so it may be
+/// just under one unit of the declared scale away. When the engine returns a double and the
+/// reference is a decimal, the reference is the rounded side: one unit of its scale.
+fn rounding_allowance(
+    expected: Option<ColumnKind>,
+    actual: Option<ColumnKind>,
+    declared: Option<i8>,
+) -> f64 {
+    let mut allowance: f64 = 0.0;
+    if let Some(declared) = declared {
+        let reference_inexact = match expected {
+            Some(ColumnKind::Float) => true,
+            Some(ColumnKind::Decimal(scale)) => scale > declared,
+            _ => false,
+        };
+        if reference_inexact {
+            allowance = unit(declared);
+        }
     }
+    if let (Some(ColumnKind::Decimal(scale)), Some(ColumnKind::Float)) = (expected, actual) {
+        allowance = allowance.max(unit(scale));
+    }
+    allowance
 }
 
 fn column_cells(array: &ArrayRef) -> Result<Vec<Cell>, String> {
@@ -263,6 +295,47 @@ pub fn compare_results_with(
     tolerance: f64,
     names: ColumnNames,
 ) -> Result<(), String> {
+    compare_answers(
+        expected,
+        actual,
+        &Comparison {
+            ordered,
+            tolerance,
+            names,
+            declared: None,
+        },
+    )
+}
+
+/// How an answer is compared with its reference.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Whether row order is part of the answer.
+    pub ordered: bool,
+    /// The relative tolerance for floating-point values.
+    pub tolerance: f64,
+    /// How column names are compared.
+    pub names: ColumnNames,
+    /// The kinds the plan declares for its output columns
+    /// ([`ColumnKind::of_declared`] of `ValidatedPlan::output_types`). With them, each of the
+    /// engine's columns must be of its declared kind (a decimal at its declared scale) and
+    /// decimals are compared at that scale; without them, each must be of the reference's
+    /// kind (any decimal scale).
+    pub declared: Option<Vec<Option<ColumnKind>>>,
+}
+
+/// Compares `actual` with the reference `expected`; `Err` says where they first differ.
+pub fn compare_answers(
+    expected: &[RecordBatch],
+    actual: &[RecordBatch],
+    comparison: &Comparison,
+) -> Result<(), String> {
+    let Comparison {
+        ordered,
+        tolerance,
+        names,
+        ref declared,
+    } = *comparison;
     let expected = ResultRows::from_batches(expected)?;
     let actual = ResultRows::from_batches(actual)?;
     if !expected.columns.is_empty()
@@ -274,6 +347,7 @@ pub fn compare_results_with(
             expected.columns, actual.columns
         ));
     }
+    check_kinds(&expected, &actual, declared.as_deref())?;
     if expected.len() != actual.len() {
         return Err(format!(
             "expected {} rows, got {}",
@@ -295,13 +369,58 @@ pub fn compare_results_with(
             ));
         }
         for (column, (w, g)) in want.iter().zip(got).enumerate() {
+            let actual_kind = actual.kinds.get(column).copied().flatten();
+            let declared_scale = declared
+                .as_ref()
+                .and_then(|d| d.get(column).copied().flatten())
+                .or(actual_kind)
+                .and_then(ColumnKind::scale);
             let rounding = rounding_allowance(
-                expected.scales.get(column).copied().flatten(),
-                actual.scales.get(column).copied().flatten(),
+                expected.kinds.get(column).copied().flatten(),
+                actual_kind,
+                declared_scale,
             );
             if !w.matches(g, tolerance, rounding) {
                 let name = expected.columns.get(column).map_or("?", String::as_str);
                 return Err(format!("row {index}, column {name}: expected {w}, got {g}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Holds each of the engine's columns to the kind the plan declares for it, or, with no
+/// declaration, to the reference's kind (a decimal of any scale for a decimal).
+fn check_kinds(
+    expected: &ResultRows,
+    actual: &ResultRows,
+    declared: Option<&[Option<ColumnKind>]>,
+) -> Result<(), String> {
+    // An answer with no batches has no schema to check.
+    if actual.columns.is_empty() {
+        return Ok(());
+    }
+    for (column, got) in actual.kinds.iter().enumerate() {
+        let Some(got) = *got else { continue };
+        let name = actual.columns.get(column).map_or("?", String::as_str);
+        match declared {
+            Some(declared) => {
+                if let Some(Some(want)) = declared.get(column)
+                    && *want != got
+                {
+                    return Err(format!(
+                        "column {name}: the plan declares {want}, the engine returned {got}"
+                    ));
+                }
+            }
+            None => {
+                if let Some(Some(want)) = expected.kinds.get(column)
+                    && !want.same_family(got)
+                {
+                    return Err(format!(
+                        "column {name}: the reference is {want}, the engine returned {got}"
+                    ));
+                }
             }
         }
     }
@@ -400,69 +519,167 @@ mod tests {
         .expect("valid batch")
     }
 
+    fn decimal(units: i128) -> RecordBatch {
+        one_column(
+            DataType::Decimal128(38, 8),
+            Arc::new(
+                Decimal128Array::from(vec![units])
+                    .with_precision_and_scale(38, 8)
+                    .expect("valid"),
+            ),
+        )
+    }
+
+    fn double(value: f64) -> RecordBatch {
+        one_column(DataType::Float64, Arc::new(Float64Array::from(vec![value])))
+    }
+
+    /// Compares with the plan declaring `declared` for the one column.
+    fn against(
+        reference: &RecordBatch,
+        answer: &RecordBatch,
+        declared: ColumnKind,
+    ) -> Result<(), String> {
+        compare_answers(
+            std::slice::from_ref(reference),
+            std::slice::from_ref(answer),
+            &Comparison {
+                ordered: true,
+                tolerance: 1e-9,
+                names: ColumnNames::Exact,
+                declared: Some(vec![Some(declared)]),
+            },
+        )
+    }
+
     #[test]
-    fn a_decimal_matches_a_double_within_one_unit_of_its_scale_and_nothing_further() {
-        let decimal = |units: i128| {
-            one_column(
-                DataType::Decimal128(38, 8),
-                Arc::new(
-                    Decimal128Array::from(vec![units])
-                        .with_precision_and_scale(38, 8)
-                        .expect("valid"),
-                ),
-            )
-        };
-        let double =
-            |value: f64| one_column(DataType::Float64, Arc::new(Float64Array::from(vec![value])));
-        // TPC-H q8 at scale 0.1: SQL gives decimal(38, 8), DuckDB's plan a double.
-        let sql = decimal(2_864_874);
+    fn a_decimal_matches_an_inexact_reference_within_one_unit_of_its_declared_scale() {
+        // TPC-H q8: the reference (DuckDB) divides decimals into a double, the plan declares
+        // decimal(38, 8) and the engine truncates or rounds to it.
+        let reference = double(0.028_648_741_305_617_557);
+        assert!(against(&reference, &decimal(2_864_874), ColumnKind::Decimal(8)).is_ok());
         assert!(
-            compare_results(
-                std::slice::from_ref(&sql),
-                &[double(0.028_648_741_305_617_557)],
-                true,
-                1e-9
+            against(
+                &double(0.028_648_749_9),
+                &decimal(2_864_874),
+                ColumnKind::Decimal(8)
             )
             .is_ok()
         );
-        assert!(
-            compare_results(
-                &[double(0.028_648_741_305_617_557)],
-                std::slice::from_ref(&sql),
-                true,
-                1e-9
-            )
-            .is_ok()
-        );
-        // DataFusion truncates where DuckDB rounds: TPC-H q1's avg_qty.
-        assert!(
-            compare_results(
-                std::slice::from_ref(&sql),
-                &[double(0.028_648_749_9)],
-                true,
-                1e-9
-            )
-            .is_ok()
-        );
-        let err = compare_results(
-            std::slice::from_ref(&sql),
-            &[double(0.028_648_76)],
-            true,
-            1e-9,
+        let err = against(
+            &double(0.028_648_76),
+            &decimal(2_864_874),
+            ColumnKind::Decimal(8),
         )
         .expect_err("two units off");
-        assert!(err.contains("expected 0.02864874"), "{err}");
-        assert!(compare_results(&[sql], &[decimal(2_864_875)], true, 1e-9).is_err());
+        assert!(err.contains("expected 0.02864876"), "{err}");
+    }
+
+    #[test]
+    fn a_double_matches_a_decimal_reference_within_one_unit_of_the_reference_scale() {
+        // A foreign plan that declares a double where the SQL's answer is decimal(38, 8): the
+        // reference is the rounded side.
+        let reference = decimal(2_864_874);
+        assert!(against(&reference, &double(0.028_648_741_3), ColumnKind::Float).is_ok());
+        assert!(against(&reference, &double(0.028_648_76), ColumnKind::Float).is_err());
+    }
+
+    #[test]
+    fn decimals_of_the_declared_scale_are_compared_exactly() {
+        assert!(
+            against(
+                &decimal(2_864_874),
+                &decimal(2_864_875),
+                ColumnKind::Decimal(8)
+            )
+            .is_err()
+        );
+        // No forgiveness at a coarser scale: a reference at scale 2 held to scale 8 is exact.
+        let coarse = one_column(
+            DataType::Decimal128(38, 2),
+            Arc::new(
+                Decimal128Array::from(vec![3])
+                    .with_precision_and_scale(38, 2)
+                    .expect("valid"),
+            ),
+        );
+        assert!(against(&coarse, &decimal(3_000_000), ColumnKind::Decimal(8)).is_ok());
+        assert!(against(&coarse, &decimal(3_000_001), ColumnKind::Decimal(8)).is_err());
         // Two doubles keep the relative tolerance only.
         assert!(
+            against(
+                &double(0.028_648_74),
+                &double(0.028_648_741_3),
+                ColumnKind::Float
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn the_engine_must_return_the_kind_and_scale_the_plan_declares() {
+        let integer = one_column(DataType::Int64, Arc::new(Int64Array::from(vec![3])));
+        let three = one_column(
+            DataType::Decimal128(38, 2),
+            Arc::new(
+                Decimal128Array::from(vec![300])
+                    .with_precision_and_scale(38, 2)
+                    .expect("valid"),
+            ),
+        );
+        let err =
+            against(&three, &integer, ColumnKind::Decimal(2)).expect_err("integer for decimal");
+        assert!(
+            err.contains("declares decimal(_, 2), the engine returned integer"),
+            "{err}"
+        );
+        let err = against(&three, &three, ColumnKind::Decimal(4)).expect_err("scale differs");
+        assert!(err.contains("declares decimal(_, 4)"), "{err}");
+        // Without a declaration, the reference's kind: an integer for a decimal differs.
+        let err = compare_results(&[three], &[integer], true, 1e-9).expect_err("kind");
+        assert!(err.contains("the reference is decimal"), "{err}");
+    }
+
+    #[test]
+    fn infinity_equals_only_itself() {
+        assert!(
             compare_results(
-                &[double(0.028_648_74)],
-                &[double(0.028_648_741_3)],
+                &[double(f64::INFINITY)],
+                &[double(f64::INFINITY)],
+                true,
+                1e-9
+            )
+            .is_ok()
+        );
+        assert!(compare_results(&[double(f64::INFINITY)], &[double(1e308)], true, 1e-9).is_err());
+        assert!(compare_results(&[double(1e308)], &[double(f64::INFINITY)], true, 1e-9).is_err());
+        assert!(
+            compare_results(
+                &[double(f64::NEG_INFINITY)],
+                &[double(f64::INFINITY)],
                 true,
                 1e-9
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn an_empty_or_all_null_reference_proves_nothing() {
+        let empty = ResultRows::from_batches(&[double(1.0).slice(0, 0)]).expect("rows");
+        assert!(empty.proves_nothing().is_some());
+        let null = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new("d", DataType::Float64, true)])),
+            vec![Arc::new(Float64Array::from(vec![None::<f64>]))],
+        )
+        .expect("valid batch");
+        let nulls = ResultRows::from_batches(&[null]).expect("rows");
+        assert_eq!(
+            nulls.proves_nothing(),
+            Some("the reference answer holds only NULLs")
+        );
+        let one = ResultRows::from_batches(&[double(0.0)]).expect("rows");
+        assert_eq!(one.proves_nothing(), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Differential runs: a query's plan on one engine against DataFusion running the SQL text
-//! directly (the independent answer).
+//! Differential runs: a query's plan on one engine against the independent reference, DuckDB
+//! 2.0.1 running the query's SQL text directly ([`crate::reference`]), compared with the
+//! strict comparator at the types the plan declares.
 
 use std::time::{Duration, Instant};
 
@@ -8,9 +9,12 @@ use switchyard_producer::{SqlDialect, ValidatedPlan};
 use switchyard_router::Switchyard;
 use thiserror::Error;
 
-use crate::compare::{ColumnNames, DEFAULT_RELATIVE_TOLERANCE, compare_results_with};
+use crate::column_kind::ColumnKind;
+use crate::compare::{
+    ColumnNames, Comparison, DEFAULT_RELATIVE_TOLERANCE, ResultRows, compare_answers,
+};
 use crate::corpus::tpch_query;
-use crate::direct::{direct_session, run_sql_directly};
+use crate::reference::{PublishedCheck, ReferenceError, reference_answer};
 
 /// Why a differential run did not pass.
 #[derive(Debug, Error)]
@@ -22,9 +26,17 @@ pub enum DifferentialError {
     /// The engine refused or failed the plan; the message is the engine's error.
     #[error("{0}")]
     Engine(String),
+    /// The reference could not answer the SQL (DuckDB does not accept its dialect, say): the
+    /// case has no independent answer, whatever the engine does.
+    #[error("no independent answer: {0}")]
+    NoReference(String),
     /// The engine returned rows that differ from the independent answer.
     #[error("wrong result: {0}")]
     Mismatch(String),
+    /// The engine agreed with the reference, but that proves nothing: the reference answer is
+    /// empty or all NULL, or the published answer set disagrees with it.
+    #[error("inconclusive: {0}")]
+    Inconclusive(String),
 }
 
 /// A passing run.
@@ -37,7 +49,7 @@ pub struct DifferentialPass {
 }
 
 /// Compiles TPC-H query `number` to Substrait, runs it on `engine` and compares the rows
-/// with DataFusion running the same SQL directly.
+/// with the reference running the same SQL directly.
 pub async fn tpch_differential(
     switchyard: &Switchyard,
     engine: &str,
@@ -47,7 +59,7 @@ pub async fn tpch_differential(
     sql_differential(switchyard, engine, &sql).await
 }
 
-/// Compiles `sql` to Substrait, runs it on `engine` and compares the rows with DataFusion
+/// Compiles `sql` to Substrait, runs it on `engine` and compares the rows with the reference
 /// running the same SQL directly.
 pub async fn sql_differential(
     switchyard: &Switchyard,
@@ -63,8 +75,8 @@ pub async fn sql_differential(
     plan_differential(switchyard, engine, &plan, sql, ColumnNames::Exact).await
 }
 
-/// Runs `plan` on `engine` and compares the rows with DataFusion running `sql` (the query the
-/// plan was made from) directly, column names as `names` says.
+/// Runs `plan` on `engine` and compares the rows with the reference running `sql` (the query
+/// the plan was made from) directly, column names as `names` says.
 pub async fn plan_differential(
     switchyard: &Switchyard,
     engine: &str,
@@ -72,11 +84,26 @@ pub async fn plan_differential(
     sql: &str,
     names: ColumnNames,
 ) -> Result<DifferentialPass, DifferentialError> {
-    let setup = |e: &dyn std::fmt::Display| DifferentialError::Setup(e.to_string());
-    let direct = direct_session(switchyard.catalog()).map_err(|e| setup(&e))?;
-    let expected = run_sql_directly(&direct, sql)
+    published_differential(switchyard, engine, plan, sql, None, names).await
+}
+
+/// [`plan_differential`] for a query of a published answer set (`tpch/q01`): the reference is
+/// held to the published answer too, and a case whose two references disagree is
+/// [`DifferentialError::Inconclusive`], never a pass.
+pub async fn published_differential(
+    switchyard: &Switchyard,
+    engine: &str,
+    plan: &ValidatedPlan,
+    sql: &str,
+    published: Option<&str>,
+    names: ColumnNames,
+) -> Result<DifferentialPass, DifferentialError> {
+    let reference = reference_answer(switchyard.catalog(), sql, published)
         .await
-        .map_err(|e| setup(&e))?;
+        .map_err(|e| match e {
+            ReferenceError::Query(message) => DifferentialError::NoReference(message),
+            other => DifferentialError::Setup(other.to_string()),
+        })?;
     let started = Instant::now();
     let (_, stream) = switchyard
         .execute(plan, Some(engine))
@@ -86,14 +113,31 @@ pub async fn plan_differential(
         .await
         .map_err(|e| DifferentialError::Engine(e.to_string()))?;
     let elapsed = started.elapsed();
-    compare_results_with(
-        &expected.batches,
-        &actual,
-        expected.ordered,
-        DEFAULT_RELATIVE_TOLERANCE,
+    let comparison = Comparison {
+        ordered: reference.ordered,
+        tolerance: DEFAULT_RELATIVE_TOLERANCE,
         names,
-    )
-    .map_err(DifferentialError::Mismatch)?;
+        declared: plan.output_types().map(ColumnKind::of_declared),
+    };
+    let matched = compare_answers(&reference.batches, &actual, &comparison);
+    if let PublishedCheck::Differs(difference) = &reference.published {
+        let engine_side = match &matched {
+            Ok(()) => "the engine agrees with DuckDB".to_string(),
+            Err(mismatch) => format!("the engine differs from DuckDB too ({mismatch})"),
+        };
+        return Err(DifferentialError::Inconclusive(format!(
+            "the references disagree: DuckDB's answer differs from the published one \
+             ({difference}); {engine_side}"
+        )));
+    }
+    matched.map_err(DifferentialError::Mismatch)?;
+    let reference_rows =
+        ResultRows::from_batches(&reference.batches).map_err(DifferentialError::Setup)?;
+    if let Some(why) = reference_rows.proves_nothing() {
+        return Err(DifferentialError::Inconclusive(format!(
+            "the engine agrees, but {why}"
+        )));
+    }
     Ok(DifferentialPass {
         rows: actual.iter().map(|b| b.num_rows()).sum(),
         elapsed,

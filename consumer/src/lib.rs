@@ -6,6 +6,7 @@ pub mod atomic_file;
 mod conform;
 mod cooperative;
 mod deadline_stream;
+mod declared_output;
 #[cfg(feature = "duckdb")]
 mod duckdb_arrow_bridge;
 mod duplicate_output_names;

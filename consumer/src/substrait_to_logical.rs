@@ -9,6 +9,7 @@ use datafusion_substrait::extensions::Extensions;
 use datafusion_substrait::logical_plan::consumer::from_substrait_plan_with_consumer;
 use switchyard_producer::ValidatedPlan;
 
+use crate::declared_output::conform_to_declared;
 use crate::duplicate_output_names::{restore_names, with_unique_root_names};
 use crate::error::EngineError;
 use crate::subquery_scopes::ScopedConsumer;
@@ -35,13 +36,14 @@ pub async fn substrait_to_logical(
                 ));
             }
             let consumer = ScopedConsumer::new(&extensions, &state);
-            match with_unique_root_names(owned.plan()) {
-                None => from_substrait_plan_with_consumer(&consumer, owned.plan()).await,
+            let logical = match with_unique_root_names(owned.plan()) {
+                None => from_substrait_plan_with_consumer(&consumer, owned.plan()).await?,
                 Some((renamed, names)) => {
                     let logical = from_substrait_plan_with_consumer(&consumer, &renamed).await?;
-                    restore_names(logical, &names)
+                    restore_names(logical, &names)?
                 }
-            }
+            };
+            conform_to_declared(logical, owned.output_types())
         };
         consumed.await.map_err(|source| EngineError::Plan {
             engine: name,

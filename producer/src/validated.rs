@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-use datafusion_substrait::substrait::proto::Plan;
 use datafusion_substrait::substrait::proto::extensions::simple_extension_declaration::MappingType;
+use datafusion_substrait::substrait::proto::{Plan, Type};
 
 use crate::error::{ProducerError, Result};
 use crate::plan_fingerprint::plan_fingerprint;
@@ -13,7 +13,7 @@ use crate::plan_warnings::{PlanWarning, WarningChecks};
 use crate::rel_tree::{plan_roots, rel_depth, rel_inputs};
 use crate::result_types::DeclaredResultTypes;
 use crate::type_rules::TypeRules;
-use crate::visit::walk_plan;
+use crate::visit::{RelSchema, walk_plan};
 use datafusion_substrait::substrait::proto::rel::RelType;
 
 /// The deepest relation tree we accept (protobuf decoding already caps message nesting at 100).
@@ -35,6 +35,9 @@ pub struct ValidatedPlan {
     fingerprint: Arc<OnceLock<String>>,
     /// Likely producer mistakes found on entry (the plan still runs as written).
     warnings: Arc<Vec<PlanWarning>>,
+    /// The root relation's output as the walk derived it: the types the plan declares its
+    /// answer to have.
+    output: Arc<Option<RelSchema>>,
 }
 
 impl ValidatedPlan {
@@ -43,11 +46,12 @@ impl ValidatedPlan {
         check_references(&plan)?;
         check_relations(&plan)?;
         check_extensions(&plan)?;
-        let warnings = check_walk(&plan)?;
+        let (warnings, output) = check_walk(&plan)?;
         Ok(Self {
             plan: Arc::new(plan),
             fingerprint: Arc::default(),
             warnings: Arc::new(warnings),
+            output: Arc::new(output),
         })
     }
 
@@ -72,6 +76,17 @@ impl ValidatedPlan {
     /// ([`crate::plan_warnings`]), found in the same walk as validation.
     pub fn warnings(&self) -> &[PlanWarning] {
         &self.warnings
+    }
+
+    /// The answer's column types as the plan declares them (derived by the validating walk
+    /// from the read schemas, casts, literals and the extensions' return types), when the root
+    /// relation's output is derivable; `None` for a column whose type is not.
+    pub fn output_types(&self) -> Option<&[Option<Type>]> {
+        self.output
+            .as_ref()
+            .as_ref()
+            .filter(|schema| schema.complete)
+            .map(|schema| schema.columns.as_slice())
     }
 
     /// The producer named in `plan.version.producer`, if any.
@@ -168,7 +183,7 @@ fn find_cycle(edges: &[Vec<usize>]) -> Option<Vec<usize>> {
 
 /// Walks the plan once with the type rules and the warning checks: every problem the walk or
 /// the rules find is reported, each with its path; otherwise the warnings are returned.
-fn check_walk(plan: &Plan) -> Result<Vec<PlanWarning>> {
+fn check_walk(plan: &Plan) -> Result<(Vec<PlanWarning>, Option<RelSchema>)> {
     let mut visitors = (
         TypeRules::default(),
         (WarningChecks::default(), DeclaredResultTypes::default()),
@@ -183,7 +198,7 @@ fn check_walk(plan: &Plan) -> Result<Vec<PlanWarning>> {
         .map(ToString::to_string)
         .collect();
     if problems.is_empty() {
-        return Ok(warnings.warnings);
+        return Ok((warnings.warnings, outcome.root_schema));
     }
     Err(ProducerError::Invalid(format!(
         "the plan is invalid: {}",

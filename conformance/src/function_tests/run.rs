@@ -41,16 +41,24 @@ pub enum CaseOutcome {
         /// The error.
         message: String,
     },
+    /// The engine agreed with the reference, but the agreement proves nothing: the reference
+    /// answer is empty or all NULL, or two references disagree.
+    Inconclusive {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl CaseOutcome {
-    /// The outcome's name in reports: `pass`, `fail`, `unsupported` or `error`.
+    /// The outcome's name in reports: `pass`, `fail`, `unsupported`, `error` or
+    /// `inconclusive`.
     pub fn label(&self) -> &'static str {
         match self {
             CaseOutcome::Pass => "pass",
             CaseOutcome::Fail { .. } => "fail",
             CaseOutcome::Unsupported { .. } => "unsupported",
             CaseOutcome::Error { .. } => "error",
+            CaseOutcome::Inconclusive { .. } => "inconclusive",
         }
     }
 }

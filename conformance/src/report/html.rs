@@ -53,7 +53,7 @@ pub fn render_html(records: &[CaseRecord], engines: &[String]) -> String {
     );
 
     out.push_str("<h2>Totals</h2>\n<table>\n<thead><tr><th>engine</th><th>cases</th>");
-    out.push_str("<th>pass</th><th>fail</th><th>unsupported</th><th>error</th></tr></thead>\n");
+    out.push_str("<th>pass</th><th>fail</th><th>unsupported</th><th>error</th><th>inconclusive</th></tr></thead>\n");
     out.push_str("<tbody>\n");
     for (engine, totals) in summary.engines.iter().zip(&summary.totals) {
         let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape_html(engine));
@@ -63,6 +63,7 @@ pub fn render_html(records: &[CaseRecord], engines: &[String]) -> String {
             totals.fail,
             totals.unsupported,
             totals.error,
+            totals.inconclusive,
         ] {
             let _ = write!(out, "<td class=\"num\">{count}</td>");
         }

@@ -20,23 +20,25 @@ pub fn render_markdown(records: &[CaseRecord], engines: &[String]) -> String {
     out.push_str("# Conformance\n\n");
     out.push_str(
         "Written by `switchyard conformance`. A cell is passes/cases; `✗n` counts wrong \
-         answers and `⚠n` errors; the other cases are unsupported. Every record is in \
+         answers, `⚠n` errors and `?n` inconclusive cases (the reference proves nothing); the \
+         other cases are unsupported. Every record is in \
          `results.json`; `index.html` lists each cell's cases.\n\n",
     );
 
     out.push_str("## Totals\n\n");
-    out.push_str("| engine | cases | pass | fail | unsupported | error |\n");
-    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    out.push_str("| engine | cases | pass | fail | unsupported | error | inconclusive |\n");
+    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (engine, totals) in summary.engines.iter().zip(&summary.totals) {
         let Counts {
             pass,
             fail,
             unsupported,
             error,
+            inconclusive,
         } = *totals;
         let _ = writeln!(
             out,
-            "| {} | {} | {pass} | {fail} | {unsupported} | {error} |",
+            "| {} | {} | {pass} | {fail} | {unsupported} | {error} | {inconclusive} |",
             escape_markdown(engine),
             totals.total(),
         );

@@ -15,6 +15,8 @@ pub struct Counts {
     pub unsupported: usize,
     /// Went wrong in a way that says nothing about the function (or the query failed).
     pub error: usize,
+    /// Agreed with a reference that proves nothing (empty, all NULL, or references disagree).
+    pub inconclusive: usize,
 }
 
 impl Counts {
@@ -25,12 +27,13 @@ impl Counts {
             CaseOutcome::Fail { .. } => self.fail += 1,
             CaseOutcome::Unsupported { .. } => self.unsupported += 1,
             CaseOutcome::Error { .. } => self.error += 1,
+            CaseOutcome::Inconclusive { .. } => self.inconclusive += 1,
         }
     }
 
     /// All cases counted.
     pub fn total(&self) -> usize {
-        self.pass + self.fail + self.unsupported + self.error
+        self.pass + self.fail + self.unsupported + self.error + self.inconclusive
     }
 
     /// The cell's colour, by its worst outcome.
@@ -39,7 +42,7 @@ impl Counts {
             CellStatus::Empty
         } else if self.fail > 0 {
             CellStatus::Fail
-        } else if self.error > 0 {
+        } else if self.error > 0 || self.inconclusive > 0 {
             CellStatus::Error
         } else if self.pass == self.total() {
             CellStatus::Pass
@@ -63,6 +66,9 @@ impl Counts {
         if self.error > 0 {
             text.push_str(&format!(" ⚠{}", self.error));
         }
+        if self.inconclusive > 0 {
+            text.push_str(&format!(" ?{}", self.inconclusive));
+        }
         text
     }
 }
@@ -73,7 +79,7 @@ impl Counts {
 pub enum CellStatus {
     /// At least one wrong answer.
     Fail,
-    /// No wrong answers, but at least one error.
+    /// No wrong answers, but at least one error or inconclusive case.
     Error,
     /// Every case passed.
     Pass,
@@ -198,6 +204,7 @@ pub fn detail(outcome: &CaseOutcome) -> &str {
         CaseOutcome::Fail { difference } => difference.as_str(),
         CaseOutcome::Unsupported { reason } => reason.as_str(),
         CaseOutcome::Error { message } => message.as_str(),
+        CaseOutcome::Inconclusive { reason } => reason.as_str(),
     }
 }
 

@@ -1,0 +1,115 @@
+//! The answer in the types the plan declares: DataFusion's consumer types a root column as
+//! DataFusion's own functions return it (`avg` of `decimal(15, 2)` as `decimal(19, 6)`), where
+//! the plan, following its extensions, declares another (`decimal(38, 2)`: Substrait's `avg`
+//! keeps the argument's scale). A final projection casts each column whose declared numeric
+//! kind or decimal scale differs, so every engine, native or translated, answers in the plan's
+//! types. Differences that do not change a value's meaning (integer width, string encoding,
+//! decimal precision alone) are left as they are.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::Column;
+use datafusion::error::Result;
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, cast};
+use switchyard_producer::substrait::proto::Type;
+use switchyard_producer::substrait::proto::r#type::Kind;
+
+/// The numeric Arrow type a declared Substrait type asks for, when it is numeric.
+fn declared_numeric(ty: &Type) -> Option<DataType> {
+    Some(match ty.kind.as_ref()? {
+        Kind::I8(_) => DataType::Int8,
+        Kind::I16(_) => DataType::Int16,
+        Kind::I32(_) => DataType::Int32,
+        Kind::I64(_) => DataType::Int64,
+        Kind::Fp32(_) => DataType::Float32,
+        Kind::Fp64(_) => DataType::Float64,
+        Kind::Decimal(d) => {
+            DataType::Decimal128(u8::try_from(d.precision).ok()?, i8::try_from(d.scale).ok()?)
+        }
+        _ => return None,
+    })
+}
+
+/// Whether `actual` means another thing than `declared`: another numeric family (integer,
+/// decimal, floating point) or another decimal scale.
+fn differs_materially(actual: &DataType, declared: &DataType) -> bool {
+    let family = |t: &DataType| {
+        if t.is_integer() {
+            Some(0)
+        } else if t.is_decimal() {
+            Some(1)
+        } else if t.is_floating() {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    let scale = |t: &DataType| match t {
+        DataType::Decimal32(_, s)
+        | DataType::Decimal64(_, s)
+        | DataType::Decimal128(_, s)
+        | DataType::Decimal256(_, s) => Some(*s),
+        _ => None,
+    };
+    match (family(actual), family(declared)) {
+        (Some(a), Some(d)) => a != d || scale(actual) != scale(declared),
+        _ => false,
+    }
+}
+
+/// `logical` with its output cast to `declared` where they differ materially; unchanged when
+/// nothing differs or the widths disagree (the walk could not derive the whole output).
+pub fn conform_to_declared(
+    logical: LogicalPlan,
+    declared: Option<&[Option<Type>]>,
+) -> Result<LogicalPlan> {
+    let Some(declared) = declared else {
+        return Ok(logical);
+    };
+    let schema = logical.schema().clone();
+    if schema.fields().len() != declared.len() {
+        return Ok(logical);
+    }
+    let targets: Vec<Option<DataType>> = schema
+        .fields()
+        .iter()
+        .zip(declared)
+        .map(|(field, ty)| {
+            ty.as_ref()
+                .and_then(declared_numeric)
+                .filter(|target| differs_materially(field.data_type(), target))
+        })
+        .collect();
+    if targets.iter().all(Option::is_none) {
+        return Ok(logical);
+    }
+    let columns: Vec<Expr> = schema
+        .iter()
+        .zip(targets)
+        .map(|((qualifier, field), target)| {
+            let column = Expr::Column(Column::new(qualifier.cloned(), field.name()));
+            match target {
+                Some(target) => {
+                    cast(column, target).alias_qualified(qualifier.cloned(), field.name())
+                }
+                None => column,
+            }
+        })
+        .collect();
+    LogicalPlanBuilder::from(logical).project(columns)?.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_numeric_family_and_decimal_scale_count() {
+        let d = |p, s| DataType::Decimal128(p, s);
+        assert!(differs_materially(&d(19, 6), &d(38, 2)));
+        assert!(!differs_materially(&d(19, 2), &d(38, 2)));
+        assert!(differs_materially(&DataType::Int64, &d(38, 0)));
+        assert!(differs_materially(&DataType::Float64, &d(38, 2)));
+        assert!(!differs_materially(&DataType::Int32, &DataType::Int64));
+        assert!(!differs_materially(&DataType::Utf8View, &DataType::Utf8));
+    }
+}
