@@ -34,21 +34,6 @@ import queries  # noqa: E402  (split_statements: the project's one statement spl
 TPCH_TABLES = {"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
 
 
-def top_level_order_by(sql):
-    """True when the statement's outermost query ends in ORDER BY (at parenthesis depth 0)."""
-    text = re.sub(r"--[^\n]*", " ", sql)
-    text = re.sub(r"'(?:[^']|'')*'", "''", text)
-    depth, flat = 0, []
-    for c in text:
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif depth == 0:
-            flat.append(c)
-    return re.search(r"\border\s+by\b", "".join(flat), re.I) is not None
-
-
 def run(con, statement):
     """Runs one statement to its end (DuckDB 2 keeps a connection busy until a result is fully
     fetched) and returns its rows."""
@@ -179,7 +164,7 @@ def answer(con, request, scale, published_dir):
         return {
             "ok": True,
             "rows": len(rows),
-            "ordered": top_level_order_by(query),
+            "ordered": queries.top_level_order_by(query),
             "columns": columns,
             "published": published,
             "duckdb": duckdb.__version__,

@@ -66,7 +66,7 @@ KNOWN_WRONG = {
     ("duckdb-1.1.3", "features", "union-distinct"): "UNION (distinct) written as SET_OP_UNION_ALL with nothing removing duplicates",
     ("duckdb-1.1.3", "features", "set-union-distinct"): "UNION (distinct) written as SET_OP_UNION_ALL with nothing removing duplicates",
     ("duckdb-1.1.3", "features", "timestamp-interval-arithmetic"): "interval microseconds overflow 32 bits: 2 hours (7,200,000,000 us) written as microseconds -1389934592, 4 hours as 1515098112",
-    ("ibis-substrait-4.0.1", "dataframe", "string-functions"): "substring start written 0-based (i8 0) where Substrait"s substring is 1-based, so 5 characters from 1 became 4",
+    ("ibis-substrait-4.0.1", "dataframe", "string-functions"): "substring start written 0-based (i8 0) where Substrait's substring is 1-based, so 5 characters from 1 became 4",
     ("ibis-substrait-4.0.1", "features", "left-join"): "count(o_orderkey) written as count with no argument (count of rows), which counts the null-extended row of a customer without orders",
 }
 
@@ -94,21 +94,6 @@ def tpcds_connection(tpcds_dir):
         table = os.path.basename(path)[: -len(".parquet")]
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{path}')")
     return con
-
-
-def top_level_order_by(sql):
-    """True when the statement's outermost query ends in ORDER BY (at parenthesis depth 0)."""
-    text = re.sub(r"--[^\n]*", " ", sql)
-    text = re.sub(r"'(?:[^']|'')*'", "''", text)
-    depth, flat = 0, []
-    for c in text:
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif depth == 0:
-            flat.append(c)
-    return re.search(r"\border\s+by\b", "".join(flat), re.I) is not None
 
 
 def canonical(value):
@@ -144,7 +129,7 @@ def answer(con, case_dir, entry, work_dir):
     with open(os.path.join(case_dir, f"{name}.sql")) as f:
         text = f.read()
     setup, query, teardown = queries.last_select(text)
-    result = {"ordered": top_level_order_by(query)}
+    result = {"ordered": queries.top_level_order_by(query)}
     try:
         for statement in setup:
             con.execute(statement)

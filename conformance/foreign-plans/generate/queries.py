@@ -149,3 +149,18 @@ def last_select(text):
     teardown = [p for p in parts if re.match(r"\s*(--[^\n]*\n\s*)*drop\b", p, re.I)]
     assert len(queries) == 1, text
     return setup, queries[0], teardown
+
+
+def top_level_order_by(sql):
+    """True when the statement's outermost query ends in ORDER BY (at parenthesis depth 0)."""
+    text = re.sub(r"--[^\n]*", " ", sql)
+    text = re.sub(r"'(?:[^']|'')*'", "''", text)
+    depth, flat = 0, []
+    for c in text:
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif depth == 0:
+            flat.append(c)
+    return re.search(r"\border\s+by\b", "".join(flat), re.I) is not None
