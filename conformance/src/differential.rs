@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::physical_plan::common::collect;
-use switchyard_producer::{SqlDialect, ValidatedPlan};
+use switchyard_producer::{Catalog, SqlDialect, ValidatedPlan};
 use switchyard_router::Switchyard;
 use thiserror::Error;
 
@@ -75,6 +76,53 @@ pub async fn sql_differential(
     plan_differential(switchyard, engine, &plan, sql, ColumnNames::Exact).await
 }
 
+/// Holds `actual`, the answer an engine gave to `plan`, to the reference running `sql` (the
+/// query the plan was made from) over `catalog`: the kinds the plan declares, the reference's
+/// rows, and, for a query of a published answer set (`published`: `tpch/q01`), the published
+/// answer; an agreement with a reference that proves nothing is
+/// [`DifferentialError::Inconclusive`].
+pub async fn check_answer(
+    catalog: &Catalog,
+    plan: &ValidatedPlan,
+    sql: &str,
+    published: Option<&str>,
+    actual: &[RecordBatch],
+    names: ColumnNames,
+) -> Result<(), DifferentialError> {
+    let reference = reference_answer(catalog, sql, published)
+        .await
+        .map_err(|e| match e {
+            ReferenceError::Query(message) => DifferentialError::NoReference(message),
+            other => DifferentialError::Setup(other.to_string()),
+        })?;
+    let comparison = Comparison {
+        ordered: reference.ordered,
+        tolerance: DEFAULT_RELATIVE_TOLERANCE,
+        names,
+        declared: plan.output_types().map(ColumnKind::of_declared),
+    };
+    let matched = compare_answers(&reference.batches, actual, &comparison);
+    if let PublishedCheck::Differs(difference) = &reference.published {
+        let engine_side = match &matched {
+            Ok(()) => "the engine agrees with DuckDB".to_string(),
+            Err(mismatch) => format!("the engine differs from DuckDB too ({mismatch})"),
+        };
+        return Err(DifferentialError::Inconclusive(format!(
+            "the references disagree: DuckDB's answer differs from the published one \
+             ({difference}); {engine_side}"
+        )));
+    }
+    matched.map_err(DifferentialError::Mismatch)?;
+    let reference_rows =
+        ResultRows::from_batches(&reference.batches).map_err(DifferentialError::Setup)?;
+    match reference_rows.proves_nothing() {
+        Some(why) => Err(DifferentialError::Inconclusive(format!(
+            "the engine agrees, but {why}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Runs `plan` on `engine` and compares the rows with the reference running `sql` (the query
 /// the plan was made from) directly, column names as `names` says.
 pub async fn plan_differential(
@@ -98,12 +146,6 @@ pub async fn published_differential(
     published: Option<&str>,
     names: ColumnNames,
 ) -> Result<DifferentialPass, DifferentialError> {
-    let reference = reference_answer(switchyard.catalog(), sql, published)
-        .await
-        .map_err(|e| match e {
-            ReferenceError::Query(message) => DifferentialError::NoReference(message),
-            other => DifferentialError::Setup(other.to_string()),
-        })?;
     let started = Instant::now();
     let (_, stream) = switchyard
         .execute(plan, Some(engine))
@@ -113,31 +155,7 @@ pub async fn published_differential(
         .await
         .map_err(|e| DifferentialError::Engine(e.to_string()))?;
     let elapsed = started.elapsed();
-    let comparison = Comparison {
-        ordered: reference.ordered,
-        tolerance: DEFAULT_RELATIVE_TOLERANCE,
-        names,
-        declared: plan.output_types().map(ColumnKind::of_declared),
-    };
-    let matched = compare_answers(&reference.batches, &actual, &comparison);
-    if let PublishedCheck::Differs(difference) = &reference.published {
-        let engine_side = match &matched {
-            Ok(()) => "the engine agrees with DuckDB".to_string(),
-            Err(mismatch) => format!("the engine differs from DuckDB too ({mismatch})"),
-        };
-        return Err(DifferentialError::Inconclusive(format!(
-            "the references disagree: DuckDB's answer differs from the published one \
-             ({difference}); {engine_side}"
-        )));
-    }
-    matched.map_err(DifferentialError::Mismatch)?;
-    let reference_rows =
-        ResultRows::from_batches(&reference.batches).map_err(DifferentialError::Setup)?;
-    if let Some(why) = reference_rows.proves_nothing() {
-        return Err(DifferentialError::Inconclusive(format!(
-            "the engine agrees, but {why}"
-        )));
-    }
+    check_answer(switchyard.catalog(), plan, sql, published, &actual, names).await?;
     Ok(DifferentialPass {
         rows: actual.iter().map(|b| b.num_rows()).sum(),
         elapsed,

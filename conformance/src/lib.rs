@@ -33,14 +33,16 @@ pub use datagen::{
     TPCH_TABLES, TableProgress, ensure_tpch, generate_tpch, open_tpch, open_tpch_with_engines,
 };
 pub use differential::{
-    DifferentialError, DifferentialPass, plan_differential, published_differential,
+    DifferentialError, DifferentialPass, check_answer, plan_differential, published_differential,
     tpch_differential,
 };
 pub use direct::{DirectAnswer, direct_session, run_sql_directly};
 pub use foreign_plans::{ForeignPlan, foreign_differential, foreign_tpch_plans};
 pub use pg_cluster::{PgCluster, ThrowawayPgCluster};
 pub use process_cpu::process_cpu_seconds;
-pub use reference::{PublishedCheck, ReferenceAnswer, ReferenceError, reference_answer};
+pub use reference::{
+    PublishedCheck, ReferenceAnswer, ReferenceError, published_queries, reference_answer,
+};
 pub use report::{render_html, render_markdown, write_report};
 pub use spark_server::{SparkServer, SparkServerError};
 pub use suites::{Suite, SuiteError, SuiteProgress, run_suites};

@@ -27,6 +27,7 @@ async fn foreign_tpch_plans_on_datafusion() {
     let mut passed = Vec::new();
     let mut refused = Vec::new();
     let mut unexpected_wrong = Vec::new();
+    let mut inconclusive = Vec::new();
     for plan in &plans {
         let label = plan.label();
         let known_wrong = KNOWN_WRONG.iter().find(|(name, _)| *name == label);
@@ -43,6 +44,19 @@ async fn foreign_tpch_plans_on_datafusion() {
                 None => unexpected_wrong.push(format!("{label}: {difference}")),
             },
             Err(DifferentialError::Setup(message)) => panic!("{label}: setup: {message}"),
+            Err(DifferentialError::NoReference(message)) => {
+                panic!("{label}: no independent answer: {message}")
+            }
+            // At scale 0.01 q17's answer is one NULL and q18's is empty: an agreement there
+            // proves nothing, so it is neither a pass nor a failure.
+            Err(DifferentialError::Inconclusive(reason)) => {
+                let query = label.rsplit('/').next().unwrap_or_default();
+                let pinned = common::INCONCLUSIVE_AT_SF001
+                    .iter()
+                    .any(|(number, why)| query == format!("q{number:02}") && reason.contains(why));
+                assert!(pinned, "{label}: inconclusive: {reason}");
+                inconclusive.push(label);
+            }
             Err(DifferentialError::Engine(message)) => {
                 assert!(known_wrong.is_none(), "{label}: {message}");
                 assert!(!message.trim().is_empty(), "{label}: an error says why");
@@ -60,15 +74,27 @@ async fn foreign_tpch_plans_on_datafusion() {
         .collect();
     // Every Isthmus plan runs correctly; q21 (EXISTS and NOT EXISTS over lineitem, correlated
     // with an outer lineitem) needs the subquery's reads kept apart from the outer ones.
+    let isthmus_inconclusive = inconclusive
+        .iter()
+        .filter(|l| l.starts_with("isthmus/"))
+        .count();
     assert_eq!(
-        isthmus.len(),
+        isthmus.len() + isthmus_inconclusive,
         21,
-        "passed: {passed:?}; refused: {refused:?}"
+        "passed: {passed:?}; refused: {refused:?}; inconclusive: {inconclusive:?}"
     );
     let duckdb: Vec<&String> = passed.iter().filter(|l| l.starts_with("duckdb/")).collect();
     println!("passed: {passed:?}\nrefused: {refused:?}");
     assert!(refused.is_empty(), "refused: {refused:?}");
     // Every DuckDB 1.1.3 plan but the pinned q13: their projections over joins of
     // projections need `project_emit` to rewrite inner projections first.
-    assert_eq!(duckdb.len(), 14, "DuckDB plans correct: {duckdb:?}");
+    let duckdb_inconclusive = inconclusive
+        .iter()
+        .filter(|l| l.starts_with("duckdb/"))
+        .count();
+    assert_eq!(
+        duckdb.len() + duckdb_inconclusive,
+        14,
+        "DuckDB plans correct: {duckdb:?}; inconclusive: {inconclusive:?}"
+    );
 }

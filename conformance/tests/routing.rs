@@ -11,10 +11,7 @@ use std::time::Duration;
 use datafusion::physical_plan::common::collect;
 use switchyard_conformance::corpus::tpch_query;
 use switchyard_conformance::function_tests::{self, parse_test_file};
-use switchyard_conformance::{
-    DEFAULT_RELATIVE_TOLERANCE, PgCluster, compare_results, direct_session, ensure_tpch,
-    run_sql_directly,
-};
+use switchyard_conformance::{ColumnNames, PgCluster, check_answer, ensure_tpch};
 use switchyard_consumer::{DuckDbConfig, EngineConfig, PostgresConfig};
 use switchyard_producer::{SqlDialect, ValidatedPlan};
 use switchyard_router::routing_config::{RuleConfig, TableRouting};
@@ -63,21 +60,20 @@ fn verdict<'a>(decision: &'a RouteDecision, engine: &str) -> &'a Verdict {
     &decision.candidate(engine).expect("listed").verdict
 }
 
-/// Runs `sql` routed and checks the rows against DataFusion running the SQL directly.
+/// Runs `sql` routed and checks the rows against the reference running the SQL directly.
 async fn run_and_check(switchyard: &Switchyard, sql: &str) -> RouteDecision {
-    let routed = switchyard
-        .run(&plan(switchyard, sql).await, None)
-        .await
-        .expect("runs");
+    let plan = plan(switchyard, sql).await;
+    let routed = switchyard.run(&plan, None).await.expect("runs");
     let batches = collect(routed.stream).await.expect("rows");
-    let direct = direct_session(switchyard.catalog()).expect("session");
-    let expected = run_sql_directly(&direct, sql).await.expect("direct");
-    compare_results(
-        &expected.batches,
+    check_answer(
+        switchyard.catalog(),
+        &plan,
+        sql,
+        None,
         &batches,
-        expected.ordered,
-        DEFAULT_RELATIVE_TOLERANCE,
+        ColumnNames::Exact,
     )
+    .await
     .unwrap_or_else(|e| panic!("{sql} on {}: {e}", routed.engine.name()));
     routed.decision
 }

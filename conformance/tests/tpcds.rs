@@ -63,6 +63,7 @@ async fn tpcds_on_datafusion_and_duckdb_against_the_sql() {
             CaseOutcome::Fail { difference } => ("fail", difference.clone()),
             CaseOutcome::Unsupported { reason } => ("unsupported", reason.clone()),
             CaseOutcome::Error { message } => ("error", message.clone()),
+            CaseOutcome::Inconclusive { reason } => ("inconclusive", reason.clone()),
         };
         let as_pinned = match pinned {
             None => label == "pass",

@@ -121,6 +121,32 @@ pub async fn reference_answer(
         .map_err(|e| ReferenceError::Process(format!("the reference task failed: {e}")))?
 }
 
+/// The query texts of a published answer set (`tpch`) in name order, each with its name in
+/// the set (`q01`): the queries whose answers the set publishes (its own substitution
+/// parameters), installed by `scripts/reference-venv.sh`.
+pub fn published_queries(set: &str) -> Result<Vec<(String, String)>, ReferenceError> {
+    let python = process::python()?;
+    let dir = process::published_dir(python)
+        .map(|dir| dir.join(set))
+        .ok_or_else(|| ReferenceError::Install("no published answer sets".to_string()))?;
+    let unreadable = |path: &std::path::Path, e: std::io::Error| ReferenceError::Cache {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut queries = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(|e| unreadable(&dir, e))? {
+        let path = entry.map_err(|e| unreadable(&dir, e))?.path();
+        if path.extension().is_some_and(|ext| ext == "sql")
+            && let Some(name) = path.file_stem().and_then(|s| s.to_str())
+        {
+            let sql = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, e))?;
+            queries.push((name.to_string(), sql));
+        }
+    }
+    queries.sort();
+    Ok(queries)
+}
+
 fn answer_blocking(
     tables: &[ReferenceTable],
     sql: &str,

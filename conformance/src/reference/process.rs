@@ -59,7 +59,7 @@ fn repository() -> &'static Path {
 
 /// The reference's python: `SWITCHYARD_REFERENCE_PYTHON`, or the one
 /// `scripts/reference-venv.sh` makes (once) and prints.
-fn python() -> Result<&'static Path, ReferenceError> {
+pub(super) fn python() -> Result<&'static Path, ReferenceError> {
     static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     PYTHON
         .get_or_init(|| {
@@ -91,7 +91,7 @@ fn python() -> Result<&'static Path, ReferenceError> {
 }
 
 /// Where the published answer sets sit: `published/` in the virtualenv.
-fn published_dir(python: &Path) -> Option<PathBuf> {
+pub(super) fn published_dir(python: &Path) -> Option<PathBuf> {
     let dir = python.parent()?.parent()?.join("published");
     dir.is_dir().then_some(dir)
 }
