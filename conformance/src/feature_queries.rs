@@ -26,6 +26,16 @@ pub struct FeatureQuery {
     pub sql: &'static str,
     /// How the plan is made when DataFusion's producer cannot write the feature.
     pub rewrite: Option<PlanRewrite>,
+    /// The same question in standard SQL, for the reference (DuckDB), where `sql` is
+    /// DataFusion's own syntax (`LEFT SEMI JOIN`); `None` when the reference runs `sql`.
+    pub reference_sql: Option<&'static str>,
+}
+
+impl FeatureQuery {
+    /// The SQL the reference runs for this case.
+    pub fn reference_sql(&self) -> &'static str {
+        self.reference_sql.unwrap_or(self.sql)
+    }
 }
 
 /// A plan compiled from other SQL, then one kind of relation rewritten into the feature.
@@ -56,6 +66,21 @@ const fn query(name: &'static str, sql: &'static str) -> FeatureQuery {
         name,
         sql,
         rewrite: None,
+        reference_sql: None,
+    }
+}
+
+/// A case in DataFusion's own SQL syntax, with the standard SQL the reference runs.
+const fn dialect_query(
+    name: &'static str,
+    sql: &'static str,
+    reference_sql: &'static str,
+) -> FeatureQuery {
+    FeatureQuery {
+        name,
+        sql,
+        rewrite: None,
+        reference_sql: Some(reference_sql),
     }
 }
 
@@ -72,6 +97,7 @@ const fn rewritten(
             written_as,
             relation,
         }),
+        reference_sql: None,
     }
 }
 
@@ -194,24 +220,32 @@ pub const FEATURE_QUERIES: &[FeatureQuery] = &[
          FULL JOIN (SELECT * FROM supplier WHERE s_acctbal > 8000) s \
          ON s_nationkey = n_nationkey",
     ),
-    query(
+    dialect_query(
         "left-semi-join",
         "SELECT c_custkey, c_name FROM customer \
          LEFT SEMI JOIN orders ON c_custkey = o_custkey AND o_totalprice > 400000",
+        "SELECT c_custkey, c_name FROM customer WHERE EXISTS \
+         (SELECT 1 FROM orders WHERE c_custkey = o_custkey AND o_totalprice > 400000)",
     ),
-    query(
+    dialect_query(
         "left-anti-join",
         "SELECT c_custkey FROM customer LEFT ANTI JOIN orders ON c_custkey = o_custkey",
+        "SELECT c_custkey FROM customer WHERE NOT EXISTS \
+         (SELECT 1 FROM orders WHERE c_custkey = o_custkey)",
     ),
-    query(
+    dialect_query(
         "right-semi-join",
         "SELECT o_orderkey FROM customer \
          RIGHT SEMI JOIN orders ON c_custkey = o_custkey AND c_acctbal > 9900",
+        "SELECT o_orderkey FROM orders WHERE EXISTS \
+         (SELECT 1 FROM customer WHERE c_custkey = o_custkey AND c_acctbal > 9900)",
     ),
-    query(
+    dialect_query(
         "right-anti-join",
         "SELECT s_suppkey FROM nation \
          RIGHT ANTI JOIN supplier ON s_nationkey = n_nationkey AND n_regionkey = 0",
+        "SELECT s_suppkey FROM supplier WHERE NOT EXISTS \
+         (SELECT 1 FROM nation WHERE s_nationkey = n_nationkey AND n_regionkey = 0)",
     ),
     query(
         "cross-join",

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use switchyard_producer::{ValidatedPlan, import_plan_bytes};
 use switchyard_router::Switchyard;
 
-use crate::compare::{ColumnNames, DEFAULT_RELATIVE_TOLERANCE, compare_results_with};
+use crate::column_kind::ColumnKind;
+use crate::compare::{ColumnNames, Comparison, DEFAULT_RELATIVE_TOLERANCE, compare_answers};
 
 /// The folder of generated plans, in the repository.
 pub fn generated_plans_dir() -> PathBuf {
@@ -105,14 +106,6 @@ pub enum GeneratedOutcome {
         /// The first difference.
         difference: String,
     },
-    /// The values are DuckDB's, but a column's type is not the one the plan declares: the
-    /// engine returned dates where the plan (and DuckDB) give timestamps at midnight. Not
-    /// correct, and not a different value: the consumer computes its own result type instead
-    /// of the one the plan states.
-    TypeDiffers {
-        /// Each column whose type differs: its name, the answer's type and the engine's.
-        columns: Vec<String>,
-    },
     /// The answer differs from DuckDB's because the plan is wrong as its producer wrote it.
     ProducersBug {
         /// Why the plan is wrong (the manifest's evidence).
@@ -155,95 +148,23 @@ pub async fn run_generated(
         Ok(expected) => expected,
         Err(reason) => return refused(format!("the answer file: {reason}")),
     };
-    let compare = |actual: &[RecordBatch]| {
-        compare_results_with(
-            &expected,
-            actual,
-            case.ordered,
-            DEFAULT_RELATIVE_TOLERANCE,
-            ColumnNames::Positional,
-        )
+    // Held to the kinds the plan declares (a date where it declares a timestamp is a
+    // difference) and to DuckDB's values.
+    let comparison = Comparison {
+        ordered: case.ordered,
+        tolerance: DEFAULT_RELATIVE_TOLERANCE,
+        names: ColumnNames::Positional,
+        declared: plan.output_types().map(ColumnKind::of_declared),
     };
-    match compare(&actual) {
+    match compare_answers(&expected, &actual, &comparison) {
         Ok(()) => GeneratedOutcome::Correct,
         Err(difference) => match &case.known_wrong_plan {
-            None if let Some((widened, columns)) = dates_as_timestamps(&expected, &actual)
-                && compare(&widened).is_ok() =>
-            {
-                GeneratedOutcome::TypeDiffers { columns }
-            }
             Some(evidence) => GeneratedOutcome::ProducersBug {
                 evidence: evidence.clone(),
             },
             None => GeneratedOutcome::Wrong { difference },
         },
     }
-}
-
-/// `actual` with each date column the answer has as a timestamp cast to that timestamp type,
-/// and those columns described; `None` when there is no such column.
-fn dates_as_timestamps(
-    expected: &[RecordBatch],
-    actual: &[RecordBatch],
-) -> Option<(Vec<RecordBatch>, Vec<String>)> {
-    use datafusion::arrow::compute::cast;
-    use datafusion::arrow::datatypes::{DataType, Field, Schema};
-    let want = expected.first()?.schema();
-    let have = actual.first()?.schema();
-    let targets: Vec<Option<DataType>> = have
-        .fields()
-        .iter()
-        .zip(want.fields())
-        .map(|(have, want)| {
-            (matches!(have.data_type(), DataType::Date32 | DataType::Date64)
-                && matches!(want.data_type(), DataType::Timestamp(..)))
-            .then(|| want.data_type().clone())
-        })
-        .collect();
-    let columns: Vec<String> = have
-        .fields()
-        .iter()
-        .zip(&targets)
-        .filter_map(|(field, target)| {
-            target.as_ref().map(|t| {
-                format!(
-                    "{}: {t} in the answer, {} returned",
-                    field.name(),
-                    field.data_type()
-                )
-            })
-        })
-        .collect();
-    if columns.is_empty() {
-        return None;
-    }
-    let fields: Vec<Field> = have
-        .fields()
-        .iter()
-        .zip(&targets)
-        .map(|(field, target)| match target {
-            Some(t) => Field::new(field.name(), t.clone(), field.is_nullable()),
-            None => field.as_ref().clone(),
-        })
-        .collect();
-    let schema = std::sync::Arc::new(Schema::new(fields));
-    let widened = actual
-        .iter()
-        .map(|batch| {
-            let arrays = batch
-                .columns()
-                .iter()
-                .zip(&targets)
-                .map(|(array, target)| match target {
-                    Some(t) => cast(array, t),
-                    None => Ok(std::sync::Arc::clone(array)),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .ok()?;
-            RecordBatch::try_new(std::sync::Arc::clone(&schema), arrays).ok()
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some((widened, columns))
 }
 
 async fn read_answer(path: &Path) -> Result<Vec<RecordBatch>, String> {

@@ -360,6 +360,8 @@ struct QueryCase {
     sql: Result<String, String>,
     /// How the plan is made, when not from `sql` itself.
     rewrite: Option<PlanRewrite>,
+    /// What the reference runs, when not `sql` itself (standard SQL for DataFusion syntax).
+    reference_sql: Option<String>,
 }
 
 /// The queries of `suite` (`tpch`, `tpcds` or `features`).
@@ -368,6 +370,7 @@ fn suite_queries(suite: Suite) -> Vec<QueryCase> {
         label,
         sql,
         rewrite: None,
+        reference_sql: None,
     };
     match suite {
         Suite::Tpcds => match tpcds_queries() {
@@ -383,6 +386,7 @@ fn suite_queries(suite: Suite) -> Vec<QueryCase> {
                 label: query.name.to_string(),
                 sql: Ok(query.sql.to_string()),
                 rewrite: query.rewrite,
+                reference_sql: Some(query.reference_sql().to_string()),
             })
             .collect(),
         _ => (1..=TPCH_QUERY_COUNT)
@@ -422,7 +426,10 @@ async fn run_queries(
                 let message = format!("setup: {message}");
                 (CaseOutcome::Error { message }, None)
             }
-            Ok(sql) => query_case(switchyard, engine, sql, case.rewrite).await,
+            Ok(sql) => {
+                let reference_sql = case.reference_sql.as_deref().unwrap_or(sql);
+                query_case(switchyard, engine, sql, reference_sql, case.rewrite).await
+            }
         };
         records.push(CaseRecord {
             suite: suite.to_string(),
@@ -464,13 +471,14 @@ async fn query_plan(
     ValidatedPlan::new(rewritten).map_err(|e| e.to_string())
 }
 
-/// Makes the case's plan once, runs it on `engine` against the reference running `sql`
-/// directly, and returns the outcome with what the plan uses. An answer with no rows or only
+/// Makes the case's plan once (from `sql`), runs it on `engine` against the reference
+/// running `reference_sql` directly, and returns the outcome with what the plan uses. An answer with no rows or only
 /// NULLs is inconclusive: it agrees with anything and so proves nothing.
 async fn query_case(
     switchyard: &Switchyard,
     engine: &str,
     sql: &str,
+    reference_sql: &str,
     rewrite: Option<PlanRewrite>,
 ) -> (CaseOutcome, Option<Exercised>) {
     let plan = match query_plan(switchyard, sql, rewrite).await {
@@ -480,7 +488,7 @@ async fn query_case(
             return (differential_outcome(Err(setup)), None);
         }
     };
-    let run = plan_differential(switchyard, engine, &plan, sql, ColumnNames::Exact);
+    let run = plan_differential(switchyard, engine, &plan, reference_sql, ColumnNames::Exact);
     let outcome = match tokio::time::timeout(PLAN_TIMEOUT, run).await {
         Ok(run) => differential_outcome(run),
         Err(_) => CaseOutcome::Error {

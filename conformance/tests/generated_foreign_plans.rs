@@ -102,7 +102,7 @@ async fn run_and_hold_to_pins(
         .unwrap_or_default();
     let mut observed = PinnedOutcomes::new();
     let mut problems = Vec::new();
-    let mut tally: BTreeMap<(String, &str), [usize; 5]> = BTreeMap::new();
+    let mut tally: BTreeMap<(String, &str), [usize; 4]> = BTreeMap::new();
     for case in &cases {
         for engine in ENGINES {
             let key = format!("{}@{engine}", case.label());
@@ -112,11 +112,10 @@ async fn run_and_hold_to_pins(
                 GeneratedOutcome::Refused { .. } => 1,
                 GeneratedOutcome::ProducersBug { .. } => 2,
                 GeneratedOutcome::Wrong { .. } => 3,
-                GeneratedOutcome::TypeDiffers { .. } => 4,
             };
             tally
                 .entry((case.producer.clone(), engine))
-                .or_insert([0; 5])[slot] += 1;
+                .or_insert([0; 4])[slot] += 1;
             if let GeneratedOutcome::Wrong { difference } = &outcome {
                 problems.push(format!("{key}: WRONG: {difference}"));
             }
@@ -137,9 +136,9 @@ async fn run_and_hold_to_pins(
             }
         }
     }
-    println!("producer | engine | correct | refused | producer's bug | wrong | type differs");
-    for ((producer, engine), [correct, refused, bug, wrong, typed]) in &tally {
-        println!("{producer} | {engine} | {correct} | {refused} | {bug} | {wrong} | {typed}");
+    println!("producer | engine | correct | refused | producer's bug | wrong");
+    for ((producer, engine), [correct, refused, bug, wrong]) in &tally {
+        println!("{producer} | {engine} | {correct} | {refused} | {bug} | {wrong}");
     }
     if std::env::var_os("SWITCHYARD_PIN_OUTCOMES").is_some() {
         let text = serde_json::to_string_pretty(&observed).expect("pins as JSON");

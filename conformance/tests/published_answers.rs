@@ -3,7 +3,8 @@
 //! and on DuckDB (through SQL translation), held to DuckDB 2.0.1 running the text directly and
 //! that answer to the published one. Neither reference is computed by a Switchyard engine.
 //!
-//! Five queries are inconclusive, not passes: their published answers list address or comment
+//! Six queries are inconclusive, not passes: q17, whose published answer at scale 0.01 is one
+//! NULL, and five more: their published answers list address or comment
 //! text, which the project's data generator (tpchgen-rs 4, byte-compatible with TPC's dbgen
 //! in keys and numbers) writes otherwise than DuckDB's dbgen, so DuckDB's own answer over this
 //! data differs from the published one. Every number-only answer agrees.
@@ -65,6 +66,8 @@ async fn published_tpch_queries_on_datafusion_and_duckdb() {
             .await;
             let text_differs = DATA_TEXT_DIFFERS.iter().find(|(query, _)| query == name);
             match (text_differs, outcome) {
+                (None, Err(DifferentialError::Inconclusive(reason)))
+                    if name == "q17" && reason.contains("only NULLs") => {}
                 (None, Ok(_)) => passes += 1,
                 (Some((_, column)), Err(DifferentialError::Inconclusive(reason)))
                     if reason.contains("the references disagree")
@@ -75,5 +78,6 @@ async fn published_tpch_queries_on_datafusion_and_duckdb() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert_eq!(passes, 2 * (22 - DATA_TEXT_DIFFERS.len()));
+    // q17's published answer at this scale is one NULL too: inconclusive, not a pass.
+    assert_eq!(passes, 2 * (22 - DATA_TEXT_DIFFERS.len() - 1));
 }

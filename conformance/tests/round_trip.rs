@@ -1,12 +1,14 @@
 //! The round-trip suite on DataFusion: every TPC-H plan Switchyard makes and every foreign
 //! producer's plan in the corpus, read by DataFusion and written again until a trip returns it
-//! unchanged, then the fixed point run and compared with DataFusion running the SQL.
+//! unchanged, then the fixed point run and compared with the reference (DuckDB 2.0.1) running
+//! the SQL.
 //!
 //! Outcomes are pinned: a plan must settle within `MAX_TRIPS` and keep its answer unless it
 //! is listed in `KNOWN` with how it fails, so a regression and an improvement both show.
 
 mod common;
 
+use switchyard_conformance::DifferentialError;
 use switchyard_conformance::foreign_plans::foreign_tpch_plans;
 use switchyard_conformance::round_trip::{RoundTripError, round_trip, round_trip_cases};
 
@@ -40,6 +42,17 @@ async fn plans_settle_after_a_trip_through_datafusion_and_keep_their_answer() {
             (Ok(_), Some(_)) => unexpected.push(format!("{} passes now: unpin it", case.label)),
             (Err(RoundTripError::Setup(message)), _) => panic!("{}: setup: {message}", case.label),
             (Err(error), Some((_, prefix))) if error.to_string().starts_with(prefix) => {}
+            // q17's answer at scale 0.01 is one NULL and q18's is empty: agreeing proves
+            // nothing, so those are inconclusive (`common::INCONCLUSIVE_AT_SF001`).
+            (
+                Err(RoundTripError::Answer {
+                    source: DifferentialError::Inconclusive(reason),
+                    ..
+                }),
+                None,
+            ) if common::INCONCLUSIVE_AT_SF001.iter().any(|(number, why)| {
+                case.label.ends_with(&format!("q{number:02}")) && reason.contains(why)
+            }) => {}
             (Err(error), _) => unexpected.push(format!("{}: {error}", case.label)),
         }
     }

@@ -1,21 +1,32 @@
 //! The answer in the types the plan declares: DataFusion's consumer types a root column as
 //! DataFusion's own functions return it (`avg` of `decimal(15, 2)` as `decimal(19, 6)`), where
 //! the plan, following its extensions, declares another (`decimal(38, 2)`: Substrait's `avg`
-//! keeps the argument's scale). A final projection casts each column whose declared numeric
-//! kind or decimal scale differs, so every engine, native or translated, answers in the plan's
-//! types. Differences that do not change a value's meaning (integer width, string encoding,
-//! decimal precision alone) are left as they are.
+//! keeps the argument's scale), or a `date + interval year` as a date where the plan declares
+//! `precision_timestamp(6)`. A final projection casts each column whose declared numeric
+//! family, decimal scale or date/timestamp kind differs, so every engine, native or
+//! translated, answers in the plan's types. Differences that do not change a value's meaning
+//! (integer width, string encoding, decimal precision alone, time unit) are left as they are.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::Column;
 use datafusion::error::Result;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, cast};
 use switchyard_producer::substrait::proto::Type;
 use switchyard_producer::substrait::proto::r#type::Kind;
 
-/// The numeric Arrow type a declared Substrait type asks for, when it is numeric.
-fn declared_numeric(ty: &Type) -> Option<DataType> {
+/// The Arrow type a declared numeric, date or timestamp Substrait type asks for.
+#[allow(deprecated)] // older producers still write the deprecated timestamp kind
+fn declared_arrow(ty: &Type) -> Option<DataType> {
+    let unit = |precision: i32| match precision {
+        0 => TimeUnit::Second,
+        1..=3 => TimeUnit::Millisecond,
+        4..=6 => TimeUnit::Microsecond,
+        _ => TimeUnit::Nanosecond,
+    };
     Some(match ty.kind.as_ref()? {
+        Kind::Date(_) => DataType::Date32,
+        Kind::Timestamp(_) => DataType::Timestamp(TimeUnit::Microsecond, None),
+        Kind::PrecisionTimestamp(t) => DataType::Timestamp(unit(t.precision), None),
         Kind::I8(_) => DataType::Int8,
         Kind::I16(_) => DataType::Int16,
         Kind::I32(_) => DataType::Int32,
@@ -30,7 +41,8 @@ fn declared_numeric(ty: &Type) -> Option<DataType> {
 }
 
 /// Whether `actual` means another thing than `declared`: another numeric family (integer,
-/// decimal, floating point) or another decimal scale.
+/// decimal, floating point), another decimal scale, or a date where the plan declares a
+/// timestamp (or the reverse).
 fn differs_materially(actual: &DataType, declared: &DataType) -> bool {
     let family = |t: &DataType| {
         if t.is_integer() {
@@ -39,6 +51,10 @@ fn differs_materially(actual: &DataType, declared: &DataType) -> bool {
             Some(1)
         } else if t.is_floating() {
             Some(2)
+        } else if matches!(t, DataType::Date32 | DataType::Date64) {
+            Some(3)
+        } else if matches!(t, DataType::Timestamp(_, None)) {
+            Some(4)
         } else {
             None
         }
@@ -65,6 +81,15 @@ pub fn conform_to_declared(
     let Some(declared) = declared else {
         return Ok(logical);
     };
+    // Below the root's sort and limit, so the casts run before the (order-preserving) merge
+    // rather than above it, where DataFusion would repartition to compute them.
+    if matches!(logical, LogicalPlan::Sort(_) | LogicalPlan::Limit(_))
+        && let [input] = logical.inputs().as_slice()
+    {
+        let input = conform_to_declared((*input).clone(), Some(declared))?;
+        let expressions = logical.expressions();
+        return logical.with_new_exprs(expressions, vec![input]);
+    }
     let schema = logical.schema().clone();
     if schema.fields().len() != declared.len() {
         return Ok(logical);
@@ -75,7 +100,7 @@ pub fn conform_to_declared(
         .zip(declared)
         .map(|(field, ty)| {
             ty.as_ref()
-                .and_then(declared_numeric)
+                .and_then(declared_arrow)
                 .filter(|target| differs_materially(field.data_type(), target))
         })
         .collect();
@@ -111,5 +136,11 @@ mod tests {
         assert!(differs_materially(&DataType::Float64, &d(38, 2)));
         assert!(!differs_materially(&DataType::Int32, &DataType::Int64));
         assert!(!differs_materially(&DataType::Utf8View, &DataType::Utf8));
+        let micros = DataType::Timestamp(TimeUnit::Microsecond, None);
+        assert!(differs_materially(&DataType::Date32, &micros));
+        assert!(!differs_materially(
+            &DataType::Timestamp(TimeUnit::Nanosecond, None),
+            &micros
+        ));
     }
 }

@@ -12,6 +12,9 @@ pub enum ProducerError {
     /// A query file held statements we do not compile (only views and one query are allowed).
     #[error("SQL file: {0}")]
     Statements(String),
+    /// The SQL asks for something the planner would answer wrongly, so it is refused instead.
+    #[error("SQL refused: {0}")]
+    Refused(String),
     /// DataFusion's plan could not be expressed in Substrait.
     #[error("Substrait production: {0}")]
     Substrait(#[source] DataFusionError),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod json_walk;
+pub mod multiset_set_operations;
 pub mod outer_references;
 pub mod outline;
 pub mod plan_cache;

@@ -11,6 +11,7 @@ use datafusion::sql::sqlparser::dialect::dialect_from_str;
 use crate::catalog::Catalog;
 use crate::dialect::SqlDialect;
 use crate::error::{ProducerError, Result};
+use crate::multiset_set_operations::refuse_multiset_set_operations;
 
 /// What one statement of a query file is for.
 enum StatementRole {
@@ -64,6 +65,9 @@ pub(crate) async fn plan_sql(
         .build()
         .and_then(|mut parser| parser.parse_statements())
         .map_err(ProducerError::Sql)?;
+    statements
+        .iter()
+        .try_for_each(refuse_multiset_set_operations)?;
     let roles = statements.iter().map(role_of).collect::<Result<Vec<_>>>()?;
     let queries = roles
         .iter()
