@@ -96,9 +96,29 @@ impl ColumnKind {
         }
     }
 
-    /// Whether two kinds are the same ignoring the decimal scale.
+    /// Whether a reference of kind `self` and an answer of kind `other` may hold the same
+    /// values when the plan's declaration is not known: the same kind at any decimal scale, or
+    /// a decimal and a floating-point number (the reference's engine may divide or average
+    /// decimals into doubles where Substrait keeps a decimal). An integer and a decimal differ.
     pub fn same_family(self, other: Self) -> bool {
-        matches!((self, other), (Self::Decimal(_), Self::Decimal(_))) || self == other
+        matches!(
+            (self, other),
+            (Self::Decimal(_), Self::Decimal(_))
+                | (Self::Decimal(_), Self::Float)
+                | (Self::Float, Self::Decimal(_))
+        ) || self == other
+    }
+
+    /// Whether a declaration of kind `self` can describe a column of kind `other` at all:
+    /// the same kind, or kinds a cast converts in meaning (numbers; a date and a timestamp).
+    /// Anything else (text declared where the engine returns a number) means the declaration
+    /// is off by a column, not that the engine chose another type.
+    pub fn could_describe(self, other: Self) -> bool {
+        let numeric = |k: Self| matches!(k, Self::Integer | Self::Decimal(_) | Self::Float);
+        let temporal = |k: Self| matches!(k, Self::Date | Self::Timestamp);
+        self.same_family(other)
+            || (numeric(self) && numeric(other))
+            || (temporal(self) && temporal(other))
     }
 }
 

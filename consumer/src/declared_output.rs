@@ -81,17 +81,8 @@ pub fn conform_to_declared(
     let Some(declared) = declared else {
         return Ok(logical);
     };
-    // Below the root's sort and limit, so the casts run before the (order-preserving) merge
-    // rather than above it, where DataFusion would repartition to compute them.
-    if matches!(logical, LogicalPlan::Sort(_) | LogicalPlan::Limit(_))
-        && let [input] = logical.inputs().as_slice()
-    {
-        let input = conform_to_declared((*input).clone(), Some(declared))?;
-        let expressions = logical.expressions();
-        return logical.with_new_exprs(expressions, vec![input]);
-    }
     let schema = logical.schema().clone();
-    if schema.fields().len() != declared.len() {
+    if schema.fields().len() != declared.len() || !aligned(&schema, declared) {
         return Ok(logical);
     }
     let targets: Vec<Option<DataType>> = schema
@@ -107,6 +98,99 @@ pub fn conform_to_declared(
     if targets.iter().all(Option::is_none) {
         return Ok(logical);
     }
+    cast_outputs(logical, &targets)
+}
+
+/// A value's broad kind, for telling a declaration that is off by a column from one that
+/// differs only in representation.
+fn kind_of_arrow(t: &DataType) -> Option<u8> {
+    Some(match t {
+        t if t.is_integer() => 0,
+        t if t.is_decimal() => 1,
+        t if t.is_floating() => 2,
+        DataType::Date32 | DataType::Date64 => 3,
+        DataType::Timestamp(..) => 4,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => 5,
+        DataType::Boolean => 6,
+        _ => return None,
+    })
+}
+
+#[allow(deprecated)] // older producers still write the deprecated kinds
+fn kind_of_declared(ty: &Type) -> Option<u8> {
+    Some(match ty.kind.as_ref()? {
+        Kind::I8(_) | Kind::I16(_) | Kind::I32(_) | Kind::I64(_) => 0,
+        Kind::Decimal(_) => 1,
+        Kind::Fp32(_) | Kind::Fp64(_) => 2,
+        Kind::Date(_) => 3,
+        Kind::Timestamp(_) | Kind::PrecisionTimestamp(_) => 4,
+        Kind::String(_) | Kind::Varchar(_) | Kind::FixedChar(_) => 5,
+        Kind::Bool(_) => 6,
+        _ => return None,
+    })
+}
+
+/// Whether the declaration lines up with the consumed plan's columns: every column whose kinds
+/// are both known is of the same kind or of kinds a cast converts exactly in meaning (numbers,
+/// or a date and a timestamp). A text column declared as a number means the derived output
+/// does not describe these columns (the walk's grouping-set output, for one), and then nothing
+/// is cast: a cast would change the answer, not its type.
+fn aligned(schema: &datafusion::common::DFSchema, declared: &[Option<Type>]) -> bool {
+    schema.fields().iter().zip(declared).all(|(field, ty)| {
+        match (
+            kind_of_arrow(field.data_type()),
+            ty.as_ref().and_then(kind_of_declared),
+        ) {
+            (Some(a), Some(d)) => {
+                a == d || (a <= 2 && d <= 2) || ((3..=4).contains(&a) && (3..=4).contains(&d))
+            }
+            _ => true,
+        }
+    })
+}
+
+/// Casts output column `i` of `plan` to `targets[i]` where one is given.
+///
+/// The casts go as deep as the root's order-keeping nodes allow: through its sort and limit
+/// (same columns) and through a projection that only names its input's columns, so they run
+/// before the order-preserving merge, as the SQL's own projection does; above it, DataFusion
+/// would repartition the sorted rows to compute them.
+fn cast_outputs(plan: LogicalPlan, targets: &[Option<DataType>]) -> Result<LogicalPlan> {
+    match &plan {
+        LogicalPlan::Sort(_) | LogicalPlan::Limit(_) => {
+            let input = only_input(&plan);
+            let input = cast_outputs(input, targets)?;
+            let expressions = plan.expressions();
+            return plan.with_new_exprs(expressions, vec![input]);
+        }
+        LogicalPlan::Projection(projection) => {
+            let input_schema = projection.input.schema();
+            let mut input_targets = vec![None; input_schema.fields().len()];
+            let mut all_columns = true;
+            for (expr, target) in projection.expr.iter().zip(targets) {
+                let Some(target) = target else { continue };
+                let column = match expr {
+                    Expr::Column(column) => Some(column),
+                    Expr::Alias(alias) => match alias.expr.as_ref() {
+                        Expr::Column(column) => Some(column),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match column.and_then(|c| input_schema.index_of_column(c).ok()) {
+                    Some(index) => input_targets[index] = Some(target.clone()),
+                    None => all_columns = false,
+                }
+            }
+            if all_columns {
+                let input = cast_outputs(only_input(&plan), &input_targets)?;
+                let expressions = plan.expressions();
+                return plan.with_new_exprs(expressions, vec![input]);
+            }
+        }
+        _ => {}
+    }
+    let schema = plan.schema().clone();
     let columns: Vec<Expr> = schema
         .iter()
         .zip(targets)
@@ -114,13 +198,21 @@ pub fn conform_to_declared(
             let column = Expr::Column(Column::new(qualifier.cloned(), field.name()));
             match target {
                 Some(target) => {
-                    cast(column, target).alias_qualified(qualifier.cloned(), field.name())
+                    cast(column, target.clone()).alias_qualified(qualifier.cloned(), field.name())
                 }
                 None => column,
             }
         })
         .collect();
-    LogicalPlanBuilder::from(logical).project(columns)?.build()
+    LogicalPlanBuilder::from(plan).project(columns)?.build()
+}
+
+/// The one input of a sort, limit or projection.
+fn only_input(plan: &LogicalPlan) -> LogicalPlan {
+    plan.inputs()
+        .first()
+        .map(|input| (*input).clone())
+        .unwrap_or_else(|| plan.clone())
 }
 
 #[cfg(test)]
