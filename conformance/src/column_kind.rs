@@ -97,16 +97,16 @@ impl ColumnKind {
     }
 
     /// Whether a reference of kind `self` and an answer of kind `other` may hold the same
-    /// values when the plan's declaration is not known: the same kind at any decimal scale, or
-    /// a decimal and a floating-point number (the reference's engine may divide or average
-    /// decimals into doubles where Substrait keeps a decimal). An integer and a decimal differ.
+    /// values when the plan's declaration is not known: the same kind at any decimal scale,
+    /// or two numbers. Without the declaration the reference's numeric type says nothing about
+    /// the right one: DuckDB divides and averages decimals into doubles where Substrait keeps a
+    /// decimal, and its Parquet writer stores a `HUGEINT` sum as a double. With a declaration,
+    /// [`Comparison::declared`](crate::compare::Comparison) holds the engine to it exactly.
     pub fn same_family(self, other: Self) -> bool {
-        matches!(
-            (self, other),
-            (Self::Decimal(_), Self::Decimal(_))
-                | (Self::Decimal(_), Self::Float)
-                | (Self::Float, Self::Decimal(_))
-        ) || self == other
+        let numeric = |k: Self| matches!(k, Self::Integer | Self::Decimal(_) | Self::Float);
+        matches!((self, other), (Self::Decimal(_), Self::Decimal(_)))
+            || (numeric(self) && numeric(other))
+            || self == other
     }
 
     /// Whether a declaration of kind `self` can describe a column of kind `other` at all:

@@ -77,17 +77,6 @@ fn interop_python() -> std::path::PathBuf {
     std::path::PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
 }
 
-/// Answers whose values equal the reference's but whose column type is not the plan's: DuckDB
-/// 1.1.3 sums integers into HUGEINT, which its Arrow export writes as `decimal(38, 0)`, where
-/// the plan declares `i64` (q12's `sum(CASE ... THEN 1 ELSE 0 END)`). The comparator counts an
-/// integer column answered as a decimal as a difference; DuckDB 1.1.3 is not ours to fix, so
-/// the difference is pinned with its cause rather than forgiven.
-const TYPE_DIFFERS: &[(usize, &str, &str)] = &[(
-    12,
-    "duckdb-1.1",
-    "column high_line_count: the reference is integer, the engine returned decimal(_, 0)",
-)];
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exported_tpch_on_acero_and_duckdb_1_1() {
     let python = interop_python();
@@ -104,14 +93,9 @@ async fn exported_tpch_on_acero_and_duckdb_1_1() {
             .iter()
             .find(|(query, target, _)| *query == case.query && *target == case.target.name())
             .map(|(_, _, message)| *message);
-        let type_differs = TYPE_DIFFERS
-            .iter()
-            .find(|(query, target, _)| *query == case.query && *target == case.target.to_string())
-            .map(|(_, _, difference)| *difference);
-        let as_pinned = match (&case.outcome, expected, type_differs) {
-            (LegacyOutcome::Refused(message), Some(prefix), None) => message.starts_with(prefix),
-            (LegacyOutcome::Wrong(difference), None, Some(pinned)) => difference == pinned,
-            (LegacyOutcome::Pass, None, None) => true,
+        let as_pinned = match (&case.outcome, expected) {
+            (LegacyOutcome::Refused(message), Some(prefix)) => message.starts_with(prefix),
+            (LegacyOutcome::Pass, None) => true,
             _ => false,
         };
         if !as_pinned {

@@ -1,6 +1,6 @@
 //! TPC-DS differential: the 99 queries (103 cases) at scale 0.01 (dsdgen data from
 //! `scripts/tpcds-data.sh`), each compiled to Substrait, run on DataFusion and on DuckDB, and
-//! compared with DataFusion running the SQL directly.
+//! compared with the reference, DuckDB 2.0.1 running the SQL directly.
 //!
 //! Every outcome is pinned: a query not listed in `NOT_PASSING` must pass on both engines,
 //! and a listed one must fail the way recorded (the start of its message), so a regression
@@ -16,24 +16,69 @@ use switchyard_consumer::{DuckDbConfig, EngineConfig};
 use switchyard_router::{Config, Switchyard};
 
 /// `(query, engine or "*", outcome, start of the message)`. q14, q23, q24 and q39 are two
-/// queries each (`q14a`, `q14b`...).
+/// queries each (`q14a`, `q14b`...). Graded by DuckDB 2.0.1 running the SQL (the reference).
 const NOT_PASSING: &[(&str, &str, &str, &str)] = &[
-    // DataFusion truncates the decimal quotient where DuckDB rounds it: one unit in the last
-    // place apart, which the comparison does not forgive between two decimals.
+    // The plan declares round(decimal(_, 6), 2) as decimal(_, 6) (Substrait's `round` keeps the
+    // scale); DataFusion answers decimal(_, 2) and the declared-type cast is not applied here
+    // (open: the root's declared output does not line up). The values agree.
+    (
+        "q2",
+        "datafusion",
+        "fail",
+        "column round(y.sun_sales1 / z.sun_sales2,Int64(2)): the plan declares decimal(_, 6), the engine retu",
+    ),
+    // OPEN WRONG ANSWERS found when DuckDB became the reference (DataFusion graded itself
+    // before): q21 and q34 return fewer rows than DuckDB on both engines; not yet understood.
+    ("q21", "*", "fail", "expected 4 rows, got 3"),
+    ("q34", "*", "fail", "expected 3 rows, got 1"),
+    // DataFusion's decimal quotient is more than one unit of the declared scale from the
+    // exact value (0.449992 for 0.44999324): an intermediate rounding, open.
     (
         "q66",
-        "duckdb",
+        "datafusion",
         "fail",
-        "row 0, column mar_sales_per_sq_foot: expected 0.449992, got 0.449993",
+        "row 0, column mar_sales_per_sq_foot: expected 0.4499932398364879, got 0.449992",
     ),
-    // At this scale a denominator is zero: DataFusion running the SQL fails too.
+    // DuckDB's `/` divides integers exactly (1.44) where DataFusion's SQL, like PostgreSQL's,
+    // truncates (1): the reference's dialect, not an engine fault, but not forgiven.
+    (
+        "q78",
+        "*",
+        "fail",
+        "row 0, column ratio: expected 1.44, got 1",
+    ),
+    (
+        "q83",
+        "*",
+        "fail",
+        "row 0, column sr_dev: expected 4.615384615384616, got 0",
+    ),
+    // At this scale a denominator is zero: DataFusion raises the division error; DuckDB (through
+    // translation) computes NaN, which the cast to the plan's declared decimal refuses.
     (
         "q90",
-        "*",
+        "datafusion",
         "error",
-        "setup: Arrow error: Divide by zero error",
+        "engine datafusion failed: Arrow error: Divide by zero error",
+    ),
+    (
+        "q90",
+        "duckdb",
+        "error",
+        "engine duckdb failed: External error: engine duckdb failed: Conversion Error: Could not cast value -",
     ),
 ];
+
+/// Queries whose reference answer at scale 0.01 proves nothing (no rows, or only NULLs), on
+/// both engines: inconclusive, never passes. TPC-DS at 0.01 leaves 35 of the 103 without rows
+/// that say anything; a larger scale is the way to grade them.
+const NO_ROWS: &[&str] = &[
+    "q4", "q8", "q10", "q15", "q19", "q20", "q23b", "q24a", "q24b", "q25", "q29", "q30", "q31",
+    "q37", "q39a", "q39b", "q40", "q41", "q44", "q54", "q58", "q64", "q65", "q71", "q73", "q82",
+    "q84", "q85", "q91", "q93",
+];
+
+const ONLY_NULLS: &[&str] = &["q13", "q23a", "q32", "q61", "q92"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tpcds_on_datafusion_and_duckdb_against_the_sql() {
@@ -65,9 +110,17 @@ async fn tpcds_on_datafusion_and_duckdb_against_the_sql() {
             CaseOutcome::Error { message } => ("error", message.clone()),
             CaseOutcome::Inconclusive { reason } => ("inconclusive", reason.clone()),
         };
-        let as_pinned = match pinned {
-            None => label == "pass",
-            Some((_, _, outcome, prefix)) => {
+        let inconclusive_because = if NO_ROWS.contains(&query) {
+            Some("the reference answer has no rows")
+        } else if ONLY_NULLS.contains(&query) {
+            Some("the reference answer holds only NULLs")
+        } else {
+            None
+        };
+        let as_pinned = match (pinned, inconclusive_because) {
+            (None, Some(why)) => label == "inconclusive" && message.contains(why),
+            (None, None) => label == "pass",
+            (Some((_, _, outcome, prefix)), _) => {
                 let prefix = prefix.replace("ENGINE", &record.engine);
                 label == *outcome && message.starts_with(&prefix)
             }
