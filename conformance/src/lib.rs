@@ -15,12 +15,14 @@ pub mod function_tests;
 pub mod generated_plans;
 pub mod legacy_consumers;
 pub mod measured_manifests;
+pub mod overflow_fixture;
 pub mod pg_cluster;
 pub mod process_cpu;
 pub mod report;
 pub mod round_trip;
 pub mod spark_server;
 pub mod suites;
+pub mod verify;
 
 pub use compare::{
     ColumnNames, DEFAULT_RELATIVE_TOLERANCE, compare_results, compare_results_with, plan_is_ordered,
