@@ -18,8 +18,8 @@ use switchyard_producer::plan_io::{PlanFormat, encode_plan};
 use switchyard_producer::{SqlDialect, TableConfig};
 use switchyard_proto::v1::control_client::ControlClient;
 use switchyard_proto::v1::{
-    ClearSuspectRequest, ExplainRequest, ListSuspectsRequest, QuerySource, SubmitHints,
-    SubmitRequest, SubstraitPlan, query_source,
+    ClearSuspectRequest, ExplainRequest, ListSuspectsRequest, QuerySource, RouteDecision,
+    SubmitHints, SubmitRequest, SubstraitPlan, query_source,
 };
 use switchyard_router::routing_config::RuleConfig;
 use switchyard_router::{Config, Switchyard, VerifyConfig, VerifyLog, VerifyRecord};
@@ -119,6 +119,10 @@ async fn run(
 }
 
 async fn chosen(control: &mut ControlClient<Channel>, plan: &[u8]) -> String {
+    decision(control, plan).await.chosen
+}
+
+async fn decision(control: &mut ControlClient<Channel>, plan: &[u8]) -> RouteDecision {
     control
         .explain(authorized(
             ExplainRequest {
@@ -132,7 +136,6 @@ async fn chosen(control: &mut ControlClient<Channel>, plan: &[u8]) -> String {
         .into_inner()
         .decision
         .expect("a decision")
-        .chosen
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,7 +205,21 @@ async fn shadow_runs_record_agreements_and_disagreements_and_a_suspect_mark_stee
     // DataFusion is now suspect for plans with these features: they go to DuckDB, and
     // the marks are listed; other plans still go to DataFusion.
     assert_eq!(chosen(&mut control, &silent).await, "duckdb");
-    assert_eq!(chosen(&mut control, &count).await, "datafusion");
+    let datafusion = |decision: RouteDecision| {
+        decision
+            .candidates
+            .into_iter()
+            .find(|c| c.engine == "datafusion")
+            .expect("listed")
+    };
+    let marked = datafusion(decision(&mut control, &silent).await);
+    assert!(!marked.capable, "{marked:?}");
+    assert!(marked.excluded.starts_with("suspect: plan "), "{marked:?}");
+    let other = datafusion(decision(&mut control, &count).await);
+    assert!(
+        other.capable,
+        "other feature sets are not suspect: {other:?}"
+    );
     let listed = control
         .list_suspects(authorized(ListSuspectsRequest {}, ADMIN))
         .await
