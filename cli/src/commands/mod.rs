@@ -17,11 +17,13 @@ mod engines;
 mod explain;
 mod export;
 mod features;
+mod history;
 mod load;
 mod normalize;
 mod plan;
 mod plan_input;
 mod run;
+mod run_verify;
 mod serve;
 mod translate;
 
@@ -62,6 +64,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => {
             export::run(&open(&cli.config, cli.strict_plans).await?, args).await
         }
+        Command::History(args) => history::run(&cli.config, args).await,
         Command::Serve(args) => serve::run(&cli.config, cli.strict_plans, args).await,
         Command::Cluster(command) => cluster::run(command).await,
     }
