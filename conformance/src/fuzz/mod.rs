@@ -330,9 +330,12 @@ pub async fn fuzz_queries(
             };
             let shrink_it = shrinks < options.max_shrinks;
             shrinks += usize::from(shrink_it);
+            // Shrinking stops when the run's time is up, as generating does.
+            let deadline = options.duration.map(|d| started + d);
             let disagreement = minimize(
                 &checker,
                 options,
+                deadline,
                 engine,
                 oracle,
                 &query,
@@ -393,6 +396,7 @@ async fn recheck(
 async fn minimize(
     checker: &Checker<'_>,
     options: &FuzzOptions,
+    deadline: Option<Instant>,
     engine: &str,
     oracle: Oracle,
     query: &Query,
@@ -405,6 +409,9 @@ async fn minimize(
             query.clone(),
             options.shrink_budget,
             async |candidate: &Query| {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return false;
+                }
                 recheck(checker, engine, oracle, candidate, predicate)
                     .await
                     .is_some_and(|(p, _, _)| p.same_kind(&problem))

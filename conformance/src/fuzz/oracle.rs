@@ -144,7 +144,10 @@ impl<'a> Checker<'a> {
     /// The reference's answer and the compiled plan of `query`.
     pub async fn prepare(&self, query: &Query) -> Result<Prepared, Invalid> {
         let sql = query.to_string();
-        let expected = self.reference.answer(&sql).map_err(Invalid::Reference)?;
+        let expected = self
+            .reference
+            .answer(&sql, self.timeout)
+            .map_err(Invalid::Reference)?;
         let plan = self.compile(&sql).await.map_err(Invalid::Compile)?;
         Ok(Prepared {
             sql,

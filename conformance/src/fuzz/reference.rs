@@ -2,6 +2,9 @@
 //! running the SQL text directly over the catalog's files, outside Switchyard's DuckDB
 //! adapter (no Substrait, no translation).
 
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
 use datafusion::arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 use switchyard_consumer::into_datafusion_batch;
@@ -51,12 +54,25 @@ impl Reference {
         Ok(Self { connection })
     }
 
-    /// The answer to `sql`, or DuckDB's error message.
-    pub fn answer(&self, sql: &str) -> Result<Vec<RecordBatch>, String> {
-        let mut statement = self.connection.prepare(sql).map_err(|e| e.to_string())?;
-        let batches = statement.query_arrow([]).map_err(|e| e.to_string())?;
-        batches
-            .map(|batch| into_datafusion_batch(batch).map_err(|e| e.to_string()))
-            .collect()
+    /// The answer to `sql`, or DuckDB's error message; interrupted after `timeout`.
+    pub fn answer(&self, sql: &str, timeout: Duration) -> Result<Vec<RecordBatch>, String> {
+        // A watchdog interrupts the query unless it is told the query ended first.
+        let interrupt = self.connection.interrupt_handle();
+        let (done, ended) = mpsc::channel::<()>();
+        let watchdog = std::thread::spawn(move || {
+            if ended.recv_timeout(timeout) == Err(RecvTimeoutError::Timeout) {
+                interrupt.interrupt();
+            }
+        });
+        let answer = (|| {
+            let mut statement = self.connection.prepare(sql).map_err(|e| e.to_string())?;
+            let batches = statement.query_arrow([]).map_err(|e| e.to_string())?;
+            batches
+                .map(|batch| into_datafusion_batch(batch).map_err(|e| e.to_string()))
+                .collect()
+        })();
+        let _ = done.send(());
+        let _ = watchdog.join();
+        answer
     }
 }
