@@ -57,6 +57,11 @@ pub enum Command {
     /// Run conformance suites on engines and write a report: results.json, a Markdown matrix
     /// and an HTML page.
     Conformance(ConformanceArgs),
+    /// Differential query fuzzing: random queries over the catalog and an edge-value table,
+    /// run on engines through Switchyard and compared with DuckDB running the SQL directly
+    /// and with a ternary partition of each query; disagreements are shrunk and reported.
+    /// Exits non-zero on a disagreement no rule explains.
+    FuzzQueries(FuzzQueriesArgs),
     /// Import a plan from another producer (Isthmus, DuckDB, older DataFusion) and write the
     /// plan Switchyard runs; `--explain` lists the producer and the passes that changed it.
     Normalize(NormalizeArgs),
@@ -364,6 +369,33 @@ pub struct ConformanceArgs {
     /// queries.
     #[arg(long)]
     pub write_manifests: Option<PathBuf>,
+}
+
+/// `switchyard fuzz-queries`.
+#[derive(Debug, Args)]
+pub struct FuzzQueriesArgs {
+    /// The engines to check (comma separated configured names).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub engines: Vec<String>,
+    /// Stop after this many seconds (default 60 unless --count is given).
+    #[arg(long)]
+    pub seconds: Option<u64>,
+    /// Stop after this many generated queries.
+    #[arg(long)]
+    pub count: Option<usize>,
+    /// The generator's seed: the same seed, catalog and engines give the same queries.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// The folder to write summary.md, one file per disagreement and the edge table into.
+    #[arg(long, default_value = "fuzz-report")]
+    pub report: PathBuf,
+    /// Rules explaining legitimate differences (default: the built-in
+    /// conformance/fuzz-rules.txt).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Each engine run's time limit, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub query_timeout: u64,
 }
 
 /// Benchmarks.

@@ -13,6 +13,7 @@ pub mod faults;
 pub mod feature_queries;
 pub mod foreign_plans;
 pub mod function_tests;
+pub mod fuzz;
 pub mod generated_plans;
 pub mod legacy_consumers;
 pub mod measured_manifests;
