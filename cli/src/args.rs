@@ -57,6 +57,11 @@ pub enum Command {
     /// Run conformance suites on engines and write a report: results.json, a Markdown matrix
     /// and an HTML page.
     Conformance(ConformanceArgs),
+    /// Differential query fuzzing: random queries over the catalog and an edge-value table,
+    /// run on engines through Switchyard and compared with DuckDB running the SQL directly
+    /// and with a ternary partition of each query; disagreements are shrunk and reported.
+    /// Exits non-zero on a disagreement no rule explains.
+    FuzzQueries(FuzzQueriesArgs),
     /// Import a plan from another producer (Isthmus, DuckDB, older DataFusion) and write the
     /// plan Switchyard runs; `--explain` lists the producer and the passes that changed it.
     Normalize(NormalizeArgs),
@@ -64,6 +69,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Serve Arrow Flight SQL and the control API (gRPC) on one port until SIGTERM or SIGINT.
     Serve(ServeArgs),
+    /// Show the verification log (`routing.verify`): verified runs, and the engines suspect
+    /// for a plan feature set; `--clear ENGINE` clears marks.
+    History(HistoryArgs),
     /// Start, stop or inspect a local Ballista cluster (a scheduler and executors, each a
     /// process of its own on 127.0.0.1).
     #[command(subcommand)]
@@ -127,6 +135,28 @@ pub enum Cluster {
         #[arg(long)]
         concurrent_tasks: usize,
     },
+}
+
+/// `switchyard history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Clear this engine's suspect marks (all of them, or `--feature-set`'s).
+    #[arg(long, value_name = "ENGINE")]
+    pub clear: Option<String>,
+    /// With `--clear`: only the mark for this plan feature set.
+    #[arg(long, requires = "clear")]
+    pub feature_set: Option<String>,
+    /// With `--clear`: clear it in this running service (`http://HOST:PORT`) through the
+    /// control API, which records it in the log; without, the log is appended to directly
+    /// and a running service sees it at its next start.
+    #[arg(long, requires = "clear")]
+    pub server: Option<String>,
+    /// The bearer token for `--server` (a principal that may read every table).
+    #[arg(long, env = "SWITCHYARD_TOKEN", requires = "server")]
+    pub token: Option<String>,
+    /// Print the records and marks as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `switchyard serve`.
@@ -302,6 +332,11 @@ pub struct RunArgs {
     /// Stop the query after this many milliseconds (at most service.limits.query_timeout_ms).
     #[arg(long)]
     pub timeout_ms: Option<u64>,
+    /// Also run the plan on a second engine and compare the answers: `--verify` picks the
+    /// next capable engine by estimated cost, `--verify=ENGINE` names it. Fails, naming the
+    /// first difference, when they disagree, and when no second engine can run the plan.
+    #[arg(long, value_name = "ENGINE", num_args = 0..=1, require_equals = true)]
+    pub verify: Option<Option<String>>,
 }
 
 /// `switchyard demo`.
@@ -334,6 +369,33 @@ pub struct ConformanceArgs {
     /// queries.
     #[arg(long)]
     pub write_manifests: Option<PathBuf>,
+}
+
+/// `switchyard fuzz-queries`.
+#[derive(Debug, Args)]
+pub struct FuzzQueriesArgs {
+    /// The engines to check (comma separated configured names).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub engines: Vec<String>,
+    /// Stop after this many seconds (default 60 unless --count is given).
+    #[arg(long)]
+    pub seconds: Option<u64>,
+    /// Stop after this many generated queries.
+    #[arg(long)]
+    pub count: Option<usize>,
+    /// The generator's seed: the same seed, catalog and engines give the same queries.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// The folder to write summary.md, one file per disagreement and the edge table into.
+    #[arg(long, default_value = "fuzz-report")]
+    pub report: PathBuf,
+    /// Rules explaining legitimate differences (default: the built-in
+    /// conformance/fuzz-rules.txt).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Each engine run's time limit, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub query_timeout: u64,
 }
 
 /// Benchmarks.
@@ -438,6 +500,13 @@ pub enum Bench {
         /// Leave out the DoGet comparison (no Python needed).
         #[arg(long)]
         no_doget: bool,
+        /// Also run one level without and with `routing.verify` at this sample (0.1: every
+        /// tenth query re-run on a second engine), side by side, on the same engines.
+        #[arg(long)]
+        verify_sample: Option<f64>,
+        /// Clients of the `--verify-sample` comparison.
+        #[arg(long, default_value_t = 8, requires = "verify_sample")]
+        verify_clients: usize,
         /// The Markdown report to write.
         #[arg(long, default_value = "docs/performance.md")]
         report: PathBuf,

@@ -13,9 +13,11 @@ pub mod faults;
 pub mod feature_queries;
 pub mod foreign_plans;
 pub mod function_tests;
+pub mod fuzz;
 pub mod generated_plans;
 pub mod legacy_consumers;
 pub mod measured_manifests;
+pub mod overflow_fixture;
 pub mod pg_cluster;
 pub mod process_cpu;
 pub mod reference;
@@ -23,6 +25,7 @@ pub mod report;
 pub mod round_trip;
 pub mod spark_server;
 pub mod suites;
+pub mod verify;
 
 pub use column_kind::ColumnKind;
 pub use compare::{

@@ -27,6 +27,10 @@ pub mod substrait_to_logical;
 pub mod translate;
 
 pub use atomic_file::write_atomically;
+/// DuckDB's record batches as DataFusion's (the two link different Arrow versions), for
+/// callers that run DuckDB directly, such as the query fuzzer's reference.
+#[cfg(feature = "duckdb")]
+pub use duckdb_arrow_bridge::into_datafusion_batch;
 pub use engine::{Engine, EngineKind, EngineRef, Health, HeldTableStatistics, LoadProgress};
 pub use engine_config::{DEFAULT_ENGINE, EngineConfig};
 pub use engines::ballista::BallistaConfig;

@@ -68,6 +68,12 @@ pub enum Verdict {
         /// Which rule or ceiling.
         reason: String,
     },
+    /// A verified run found it answering this plan's feature set differently from another
+    /// engine: it is used only when no other engine can run the plan.
+    Suspect {
+        /// The disagreement, and how to clear the mark.
+        reason: String,
+    },
     /// It did not answer its last health check (or a run could not reach it).
     Down {
         /// What the check or the run said.
@@ -147,6 +153,7 @@ impl fmt::Display for RouteDecision {
                         .join("\n"),
                 ),
                 Verdict::Excluded { reason } => ("excluded", reason.clone()),
+                Verdict::Suspect { reason } => ("suspect", reason.clone()),
                 Verdict::Down { error } => ("down", error.clone()),
             };
             let ms = c

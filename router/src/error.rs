@@ -61,6 +61,9 @@ pub enum RouterError {
         /// Why.
         message: String,
     },
+    /// The verification log (`routing.verify`) could not be read or written.
+    #[error(transparent)]
+    VerifyLog(#[from] crate::verify_log::VerifyLogError),
     /// A table name that the catalog does not have.
     #[error("no table {table:?} in the catalog; tables: {known}")]
     UnknownTable {

@@ -20,7 +20,10 @@ pub mod router;
 pub mod routing_config;
 pub mod service_config;
 pub mod statistics;
+pub mod suspects;
 pub mod switchyard;
+pub mod verify_config;
+pub mod verify_log;
 
 pub use capabilities::{Capabilities, MissingFeature};
 pub use config::{Config, ConfigFile, DEFAULT_CONFIG_FILE};
@@ -36,4 +39,7 @@ pub use service_config::{
     ColumnGrants, LimitsConfig, PrincipalConfig, ServiceConfig, TableGrants, TlsConfig,
 };
 pub use statistics::{Statistics, TableStatistics};
+pub use suspects::{SuspectBook, SuspectMark};
 pub use switchyard::{RoutedRun, Switchyard};
+pub use verify_config::VerifyConfig;
+pub use verify_log::{Clearance, VerifiedRun, VerifyLog, VerifyLogError, VerifyRecord};

@@ -18,6 +18,7 @@ use crate::policy::{Policy, RuleAction};
 use crate::profile::EngineProfile;
 use crate::routing_config::RoutingConfig;
 use crate::statistics::Statistics;
+use crate::suspects::SuspectBook;
 
 /// The value of `routing.tables.NAME.home` that means the catalog's files.
 pub const FILES_HOME: &str = "files";
@@ -47,6 +48,7 @@ pub struct Router {
     homes: HashMap<String, Option<usize>>,
     memory: RuntimeMemory,
     health: HealthBook,
+    suspects: SuspectBook,
 }
 
 impl Router {
@@ -118,6 +120,14 @@ impl Router {
             |t| catalog.table(t).is_some(),
         )?;
         let homes = table_homes(&engines, config, catalog)?;
+        if let Some(verify) = &config.verify {
+            verify.validate()?;
+            if let Some(unknown) = verify.engines.iter().find(|n| index_of(n).is_none()) {
+                return Err(format!(
+                    "routing.verify.engines: no engine {unknown:?} is configured"
+                ));
+            }
+        }
         let memory = RuntimeMemory::open(
             config
                 .learned_file
@@ -133,12 +143,18 @@ impl Router {
             homes,
             memory,
             health: HealthBook::default(),
+            suspects: SuspectBook::default(),
         })
     }
 
     /// Each engine's last known health; engines found down are not routed to.
     pub fn health(&self) -> &HealthBook {
         &self.health
+    }
+
+    /// The engines a verified run disputed, by plan feature set; routing avoids them.
+    pub fn suspects(&self) -> &SuspectBook {
+        &self.suspects
     }
 
     /// The statistics the cost model uses.
@@ -233,6 +249,7 @@ impl Router {
             }
         }
         capable.sort_by(|a, b| total(a).total_cmp(&total(b)));
+        let (mut capable, suspect) = self.set_suspects_aside(capable, features);
         let mut reason = cost_reason(&capable);
         if let Some((engine, rule)) = pin {
             match capable.iter().position(|c| c.engine == engine) {
@@ -255,6 +272,7 @@ impl Router {
             reason =
                 "no configured engine can run this plan (see each engine's verdict)".to_string();
         }
+        capable.extend(suspect);
         capable.extend(others);
         RouteDecision {
             chosen,
@@ -270,6 +288,42 @@ impl Router {
             estimate,
             warnings: Vec::new(),
         }
+    }
+
+    /// Splits the capable engines (sorted by cost) into those routing may use and those
+    /// suspect for the plan's feature set, which are used only when no other engine can run
+    /// the plan.
+    fn set_suspects_aside(
+        &self,
+        capable: Vec<Candidate>,
+        features: &PlanFeatures,
+    ) -> (Vec<Candidate>, Vec<Candidate>) {
+        if self.suspects.is_empty() {
+            return (capable, Vec::new());
+        }
+        let feature_set = features.feature_set();
+        let (suspect, trusted): (Vec<Candidate>, Vec<Candidate>) = capable
+            .into_iter()
+            .partition(|c| self.suspects.of(&c.engine, &feature_set).is_some());
+        if trusted.is_empty() {
+            return (suspect, Vec::new());
+        }
+        let suspect = suspect
+            .into_iter()
+            .map(|mut candidate| {
+                if let Some(mark) = self.suspects.of(&candidate.engine, &feature_set) {
+                    candidate.verdict = Verdict::Suspect {
+                        reason: format!(
+                            "plan {} with these features answered differently on {} ({}) at {}; \
+                             `switchyard history --clear {}` clears it",
+                            mark.plan, mark.verifier, mark.difference, mark.since, mark.engine
+                        ),
+                    };
+                }
+                candidate
+            })
+            .collect();
+        (trusted, suspect)
     }
 
     /// A decision that sends the plan to `engine` whatever the costs (`--engine NAME`): the

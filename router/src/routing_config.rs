@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::profile::EngineProfile;
+use crate::verify_config::VerifyConfig;
 
 /// `routing:` in `switchyard.yaml`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,6 +46,9 @@ pub struct RoutingConfig {
     /// A JSON file where measured runtimes persist between runs (relative to the config).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learned_file: Option<PathBuf>,
+    /// Shadow verification of a sample of the service's queries on a second engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<VerifyConfig>,
 }
 
 /// `routing.engines.NAME`.

@@ -20,6 +20,8 @@ use crate::error::RouterError;
 use crate::health::{DEFAULT_HEALTH_INTERVAL, HEALTH_PROBE_TIMEOUT};
 use crate::router::Router;
 use crate::statistics::Statistics;
+use crate::verify_config::verify_log_path;
+use crate::verify_log::VerifyLog;
 
 /// How long opening a configuration waits for an engine's table statistics.
 pub const HELD_STATISTICS_TIMEOUT: Duration = Duration::from_secs(2);
@@ -31,6 +33,7 @@ pub struct Switchyard {
     producer: Producer,
     engines: EngineRegistry,
     router: Router,
+    verify_log: VerifyLog,
 }
 
 /// A plan started on an engine: the decision (with the engines tried), the engine that
@@ -68,12 +71,25 @@ impl Switchyard {
                 .unwrap_or_else(|| PathBuf::from("<inline>")),
             message,
         })?;
+        let routing = &config.file.routing;
+        let verify_log = VerifyLog::new(verify_log_path(
+            routing.verify.as_ref(),
+            routing.learned_file.as_deref(),
+            &config.base_dir,
+        ));
+        // Suspect marks outlive the process that found them: replay what was verified.
+        if routing.verify.is_some() {
+            for record in verify_log.read()? {
+                router.suspects().apply(&record);
+            }
+        }
         let producer = Producer::new(catalog, config.version.clone())?;
         let switchyard = Self {
             config,
             producer,
             engines,
             router,
+            verify_log,
         };
         for engine in switchyard.engines.iter() {
             if !engine.resident_tables().is_empty() {
@@ -256,6 +272,23 @@ impl Switchyard {
                     .join("; "),
             }),
         }
+    }
+
+    /// The verification log (`routing.verify.file` or its default), whether or not
+    /// `routing.verify` is configured.
+    pub fn verify_log(&self) -> &VerifyLog {
+        &self.verify_log
+    }
+
+    /// Records a verified run or a clearance: appended to the log, then applied to the
+    /// suspect marks routing reads.
+    pub fn record_verification(
+        &self,
+        record: &crate::verify_log::VerifyRecord,
+    ) -> Result<(), RouterError> {
+        self.router.suspects().apply(record);
+        self.verify_log.append(record)?;
+        Ok(())
     }
 
     /// The configuration this was opened from.

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use datafusion::arrow::datatypes::SchemaRef;
 use switchyard_consumer::substrait_to_logical::substrait_to_logical;
 use switchyard_producer::{SqlDialect, ValidatedPlan, import_plan_bytes};
-use switchyard_router::{RouteDecision, Switchyard};
+use switchyard_router::{Clearance, RouteDecision, Switchyard, VerifyRecord};
 use tokio::time::Instant;
 use tonic::metadata::MetadataMap;
 
@@ -19,6 +19,7 @@ use crate::error::ServiceError;
 use crate::limits::Limits;
 use crate::prepared::{Prepared, PreparedStatements};
 use crate::query_stream::{Completion, QueryStream};
+use crate::shadow::{Shadow, ShadowCounts};
 use crate::tickets::{Parked, Queries, QueryId};
 
 /// What a client asked to run.
@@ -65,6 +66,7 @@ pub struct Gateway {
     limits: Limits,
     queries: Arc<Queries>,
     prepared: PreparedStatements,
+    shadow: Option<Arc<Shadow>>,
 }
 
 impl Gateway {
@@ -73,7 +75,13 @@ impl Gateway {
         let config = &switchyard.config().file.service;
         let auth = Authenticator::new(config, switchyard.catalog())?;
         let limits = Limits::new(config.limits);
+        let shadow = Shadow::new(
+            switchyard.config().file.routing.verify.as_ref(),
+            config.limits.max_concurrent_queries,
+        )
+        .map(Arc::new);
         Ok(Self {
+            shadow,
             auth,
             limits,
             switchyard,
@@ -90,6 +98,34 @@ impl Gateway {
     /// The limits and query slots.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// How many shadow verification runs there were, by outcome (`None` without
+    /// `routing.verify`).
+    pub fn shadow_counts(&self) -> Option<ShadowCounts> {
+        self.shadow.as_ref().map(|s| s.counts())
+    }
+
+    /// Clears `engine`'s suspect marks (for `feature_set`, or all), recording the clearance
+    /// in the verification log; returns how many marks were cleared.
+    pub fn clear_suspect(
+        &self,
+        engine: &str,
+        feature_set: Option<String>,
+    ) -> Result<usize, ServiceError> {
+        self.switchyard
+            .engines()
+            .get(engine)
+            .map_err(|e| ServiceError::InvalidArgument(e.to_string()))?;
+        let suspects = self.switchyard.router().suspects();
+        let before = suspects.list().len();
+        let record = VerifyRecord::Cleared(Clearance {
+            at: switchyard_router::verify_log::now(),
+            engine: engine.to_string(),
+            feature_set,
+        });
+        self.switchyard.record_verification(&record)?;
+        Ok(before - suspects.list().len())
     }
 
     /// The started queries.
@@ -191,6 +227,10 @@ impl Gateway {
             decision: run.decision.clone(),
             engine: engine.clone(),
             start_time,
+            tee: self
+                .shadow
+                .as_ref()
+                .and_then(|shadow| shadow.tee_for(plan, &self.limits)),
         };
         let parked = Parked {
             stream: run.stream,

@@ -35,6 +35,7 @@ pub mod limits;
 pub mod prepared;
 pub mod query_stream;
 pub mod server;
+pub mod shadow;
 pub mod tickets;
 
 pub use auth::Principal;

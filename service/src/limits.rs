@@ -17,8 +17,8 @@ use tokio::time::Instant;
 
 use crate::error::ServiceError;
 
-/// The service's limits and its query slots.
-#[derive(Debug)]
+/// The service's limits and its query slots (clones share the slots).
+#[derive(Debug, Clone)]
 pub struct Limits {
     config: LimitsConfig,
     slots: Arc<Semaphore>,
@@ -83,6 +83,17 @@ impl Limits {
                 "the query spent its whole time limit waiting for a slot".into(),
             )),
         }
+    }
+
+    /// A slot for background work (a shadow verification run), only if one is free now and
+    /// no query is waiting for one: background work never queues and never takes a slot a
+    /// client is waiting for.
+    pub fn try_admit_idle(&self) -> Option<Admission> {
+        if self.waiting() > 0 {
+            return None;
+        }
+        let permit = Arc::clone(&self.slots).try_acquire_owned().ok()?;
+        Some(Admission { _permit: permit })
     }
 
     /// Queries waiting for a slot now.

@@ -22,6 +22,7 @@ use switchyard_router::{RouteDecision, Switchyard};
 
 use crate::error::ServiceError;
 use crate::limits::Admission;
+use crate::shadow::Tee;
 use crate::tickets::{Queries, QueryId};
 
 /// Why a query stopped.
@@ -52,6 +53,8 @@ pub struct Completion {
     pub engine: String,
     /// Time from submitting the plan to its first batch.
     pub start_time: Duration,
+    /// The batches kept for a shadow verification run, when the sample picked this query.
+    pub tee: Option<Tee>,
 }
 
 /// The stoppable part of a query.
@@ -202,7 +205,11 @@ impl QueryStream {
     /// Tells the router how long the engine took, off the async threads (it may write the
     /// learned-runtimes file). Time the client spent not reading is not counted.
     fn record_completion(&mut self) {
-        if let Some(done) = self.completion.take() {
+        if let Some(mut done) = self.completion.take() {
+            // The client has every batch: the shadow run starts now, in the background.
+            if let Some(tee) = done.tee.take() {
+                tee.finish(Arc::clone(&done.switchyard), done.engine.clone());
+            }
             let elapsed = done.start_time + self.engine_time;
             tokio::task::spawn_blocking(move || {
                 done.switchyard
@@ -230,7 +237,12 @@ impl Stream for QueryStream {
         this.engine_time += begun.elapsed();
         match polled {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(Some(Ok(batch))) => Poll::Ready(Some(Ok(batch))),
+            Poll::Ready(Some(Ok(batch))) => {
+                if let Some(tee) = this.completion.as_mut().and_then(|c| c.tee.as_mut()) {
+                    tee.keep(&batch);
+                }
+                Poll::Ready(Some(Ok(batch)))
+            }
             Poll::Ready(Some(Err(source))) => {
                 state.finish();
                 drop(state);

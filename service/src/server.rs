@@ -102,6 +102,11 @@ impl Service {
     pub fn queued_queries(&self) -> usize {
         self.gateway.limits().waiting()
     }
+
+    /// Shadow verification runs so far, by outcome (`None` without `routing.verify`).
+    pub fn shadow_counts(&self) -> Option<crate::shadow::ShadowCounts> {
+        self.gateway.shadow_counts()
+    }
 }
 
 /// Serves on `listener` until `shutdown` completes and open calls have drained.

@@ -106,6 +106,8 @@ pub async fn run(args: Bench) -> Result<()> {
             runs,
             python,
             no_doget,
+            verify_sample,
+            verify_clients,
             report,
         } => {
             let markdown = bench_service::run(bench_service::ServiceBenchArgs {
@@ -116,6 +118,8 @@ pub async fn run(args: Bench) -> Result<()> {
                 runs,
                 python,
                 no_doget,
+                verify_sample,
+                verify_clients,
             })
             .await?;
             publish(&report, SERVICE_SECTION, &markdown)

@@ -10,6 +10,7 @@ use switchyard_conformance::bench::service::{
     ReferenceOptions, ServiceBenchOptions, measure_service,
 };
 use switchyard_conformance::bench::service_report::{ServiceContext, render_service_markdown};
+use switchyard_conformance::bench::service_verify::VerifyBenchOptions;
 use switchyard_conformance::ensure_tpch;
 
 use crate::commands::bench::{build_kind, command_line, utc_now};
@@ -35,10 +36,19 @@ pub struct ServiceBenchArgs {
     pub python: Option<PathBuf>,
     /// Leave out the DoGet comparison.
     pub no_doget: bool,
+    /// Compare one level without and with `routing.verify` at this sample.
+    pub verify_sample: Option<f64>,
+    /// Clients of that comparison.
+    pub verify_clients: usize,
 }
 
 pub async fn run(args: ServiceBenchArgs) -> Result<String> {
-    if args.clients.contains(&0) {
+    if let Some(sample) = args.verify_sample
+        && !(sample > 0.0 && sample <= 1.0)
+    {
+        bail!("--verify-sample: {sample} is not a fraction above 0, at most 1");
+    }
+    if args.clients.contains(&0) || args.verify_clients == 0 {
         bail!("--clients: every level needs at least one client");
     }
     let data = args.data.unwrap_or_else(|| default_tpch_dir(args.scale));
@@ -74,6 +84,10 @@ pub async fn run(args: ServiceBenchArgs) -> Result<String> {
         duration,
         request_timeout: REQUEST_TIMEOUT,
         doget,
+        verify: args.verify_sample.map(|sample| VerifyBenchOptions {
+            sample,
+            clients: args.verify_clients,
+        }),
     };
     let figures = measure_service(&options, &|message| eprintln!("{message}"))
         .await

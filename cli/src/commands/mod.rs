@@ -17,11 +17,14 @@ mod engines;
 mod explain;
 mod export;
 mod features;
+mod fuzz_queries;
+mod history;
 mod load;
 mod normalize;
 mod plan;
 mod plan_input;
 mod run;
+mod run_verify;
 mod serve;
 mod translate;
 
@@ -56,12 +59,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Conformance(args) => {
             conformance::run(&open(&cli.config, cli.strict_plans).await?, args).await
         }
+        Command::FuzzQueries(args) => fuzz_queries::run(&cli.config, cli.strict_plans, args).await,
         Command::Normalize(args) => {
             normalize::run(&open(&cli.config, cli.strict_plans).await?, args).await
         }
         Command::Export(args) => {
             export::run(&open(&cli.config, cli.strict_plans).await?, args).await
         }
+        Command::History(args) => history::run(&cli.config, args).await,
         Command::Serve(args) => serve::run(&cli.config, cli.strict_plans, args).await,
         Command::Cluster(command) => cluster::run(command).await,
     }
@@ -70,6 +75,15 @@ pub async fn run(cli: Cli) -> Result<()> {
 /// Loads the configuration and opens its tables and engines; `strict_plans` (the
 /// `--strict-plans` flag) refuses plans with warnings whatever the configuration says.
 pub async fn open(config: &Path, strict_plans: bool) -> Result<Switchyard> {
+    open_with(config, strict_plans, |_| Ok(())).await
+}
+
+/// [`open`], with `edit` applied to the loaded configuration before the engines open.
+pub async fn open_with(
+    config: &Path,
+    strict_plans: bool,
+    edit: impl FnOnce(&mut Config) -> Result<()>,
+) -> Result<Switchyard> {
     if !config.exists() {
         bail!(
             "config file {} not found; pass --config FILE, or make one with `switchyard datagen tpch`",
@@ -82,6 +96,7 @@ pub async fn open(config: &Path, strict_plans: bool) -> Result<Switchyard> {
     if let Some(limit) = config.file.service.limits.memory_limit_bytes {
         config.cap_datafusion_memory(limit);
     }
+    edit(&mut config)?;
     Ok(Switchyard::open(config).await?)
 }
 

@@ -12,5 +12,6 @@ pub mod server_process;
 pub mod service;
 pub mod service_load;
 pub mod service_report;
+pub mod service_verify;
 pub mod service_workload;
 pub mod stats;

@@ -20,6 +20,7 @@ use crate::bench::flight_connection::{
 use crate::bench::pyarrow_reference::{REFERENCE_TICKET, start_reference};
 use crate::bench::server_process::ServerProcess;
 use crate::bench::service_load::{LoadOptions, LoadOutcome, run_load, warm_up};
+use crate::bench::service_verify::{VerifyBenchOptions, VerifyComparison, measure_verify};
 use crate::bench::service_workload::{ServiceQuery, prepare_queries, service_queries};
 use crate::direct::{direct_session, run_sql_directly};
 
@@ -54,6 +55,8 @@ pub struct ServiceBenchOptions {
     pub request_timeout: Duration,
     /// DoGet against the reference; `None` leaves it out.
     pub doget: Option<ReferenceOptions>,
+    /// One level without and with `routing.verify`, side by side; `None` leaves it out.
+    pub verify: Option<VerifyBenchOptions>,
 }
 
 /// How to run the DoGet comparison.
@@ -76,6 +79,8 @@ pub struct ServiceFigures {
     pub levels: Vec<LoadOutcome>,
     /// The DoGet comparison, when measured.
     pub doget: Option<DoGetComparison>,
+    /// Latency without and with shadow verification, when measured.
+    pub verify: Option<VerifyComparison>,
 }
 
 /// Runs every load level, then the DoGet comparison; `progress` hears what starts.
@@ -111,6 +116,7 @@ pub async fn measure_service(
             clients,
             duration: options.duration,
             request_timeout: options.request_timeout,
+            pace: None,
         };
         let mut outcome = run_load(server.address(), Arc::clone(&queries), &load).await?;
         outcome.server_peak_rss = server.peak_rss_bytes();
@@ -126,6 +132,22 @@ pub async fn measure_service(
         levels.push(outcome);
     }
 
+    let verify = match options.verify {
+        Some(verify) => Some(
+            measure_verify(
+                &options.switchyard,
+                &config.path,
+                scratch.path(),
+                Arc::clone(&queries),
+                verify,
+                options.duration,
+                options.request_timeout,
+                progress,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let doget = match (&options.doget, large) {
         (Some(reference), Some(large)) => {
             Some(measure_doget(options, reference, &config.path, &large, progress).await?)
@@ -137,12 +159,16 @@ pub async fn measure_service(
         limits: config.limits,
         levels,
         doget,
+        verify,
     })
 }
 
 /// Starts `switchyard serve` on a free port of 127.0.0.1 and waits until it answers
 /// Flight SQL.
-async fn start_switchyard(executable: &Path, config: &Path) -> BenchResult<ServerProcess> {
+pub(crate) async fn start_switchyard(
+    executable: &Path,
+    config: &Path,
+) -> BenchResult<ServerProcess> {
     let mut command = Command::new(executable);
     command
         .arg("serve")

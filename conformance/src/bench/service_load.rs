@@ -34,6 +34,9 @@ pub struct LoadOptions {
     pub duration: Duration,
     /// A request with neither an answer nor an error by then is counted lost.
     pub request_timeout: Duration,
+    /// Each client starts at most one request per this interval (sleeping out the rest),
+    /// so that the offered load stays below saturation; `None`: back to back.
+    pub pace: Option<Duration>,
 }
 
 /// Latency of the answered requests, from sending the statement to the last batch.
@@ -211,6 +214,10 @@ pub async fn run_load(
                 index,
                 deadline,
                 options.request_timeout,
+                // Staggered, so paced clients do not all send at once.
+                options
+                    .pace
+                    .map(|pace| (pace, pace.mul_f64(index as f64 / options.clients as f64))),
             ))
         })
         .collect();
@@ -245,8 +252,12 @@ async fn client_loop(
     first: usize,
     deadline: Instant,
     request_timeout: Duration,
+    pace: Option<(Duration, Duration)>,
 ) -> Tally {
     let mut tally = Tally::default();
+    if let Some((_, offset)) = pace {
+        tokio::time::sleep(offset).await;
+    }
     let count = queries.len();
     let mut step = first % (2 * count);
     while Instant::now() < deadline {
@@ -258,6 +269,7 @@ async fn client_loop(
         };
         step = (step + 1) % (2 * count);
         let started = Instant::now();
+        let next = pace.map(|(interval, _)| started + interval);
         match tokio::time::timeout(request_timeout, run_query(&mut client, query, form)).await {
             Err(_) => {
                 tally.lost += 1;
@@ -289,6 +301,9 @@ async fn client_loop(
                     }
                 }
             }
+        }
+        if let Some(next) = next {
+            tokio::time::sleep_until(next.min(deadline).into()).await;
         }
     }
     tally

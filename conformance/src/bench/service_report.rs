@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::bench::doget_throughput::{DoGetComparison, DoGetSide};
 use crate::bench::pyarrow_reference::REFERENCE_SCRIPT;
 use crate::bench::service::ServiceFigures;
+use crate::bench::service_verify::VerifyComparison;
 
 /// Where and how the figures were made.
 #[derive(Debug, Clone)]
@@ -108,10 +109,64 @@ pub fn render_service_markdown(figures: &ServiceFigures, context: &ServiceContex
     for (name, sql) in &figures.queries {
         let _ = writeln!(out, "- {name}: `{sql}`");
     }
+    if let Some(verify) = &figures.verify {
+        render_verify(&mut out, verify);
+    }
     if let Some(doget) = &figures.doget {
         render_doget(&mut out, doget);
     }
     out
+}
+
+fn render_verify(out: &mut String, verify: &VerifyComparison) {
+    let _ = writeln!(out, "\n### Shadow verification under load\n");
+    let _ = writeln!(
+        out,
+        "{} clients, the same queries, against two fresh servers with the same engines ({}): the \
+         first without `routing.verify`, the second with `sample: {}` (every {}th query is run \
+         again on a second engine after its client has the last batch, in a free query slot or \
+         not at all). Below saturation: the first server answered {:.0} queries/s with the \
+         clients back to back, and in both runs each client sends one request every {:.1} ms \
+         ({:.0}/s offered in all). p99 with over p99 without: **{:.2}×**.\n",
+        verify.options.clients,
+        verify.engines.join(", "),
+        verify.options.sample,
+        (1.0 / verify.options.sample).round(),
+        verify.capacity,
+        verify.pace.as_secs_f64() * 1e3,
+        verify.options.clients as f64 / verify.pace.as_secs_f64().max(1e-9),
+        verify.p99_ratio(),
+    );
+    let _ = writeln!(
+        out,
+        "| routing.verify | queries | q/s | p50 ms | p99 ms | max ms | correct | wrong | errors | lost |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (label, level) in [
+        ("none".to_string(), &verify.without),
+        (format!("sample {}", verify.options.sample), &verify.with),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} | {} | {} |",
+            level.answered(),
+            level.per_second(),
+            ms(level.latency.p50),
+            ms(level.latency.p99),
+            ms(level.latency.max),
+            level.correct,
+            level.wrong,
+            level.errors,
+            level.lost,
+        );
+    }
+    let shadow = &verify.shadow;
+    let _ = writeln!(
+        out,
+        "\nShadow runs (the second server's own count): {} sampled, {} agreed, {} disagreed, {} \
+         dropped for want of a free slot, {} not verified.",
+        shadow.sampled, shadow.agreed, shadow.disagreed, shadow.dropped_busy, shadow.other
+    );
 }
 
 fn render_doget(out: &mut String, doget: &DoGetComparison) {
@@ -224,6 +279,7 @@ mod tests {
                     server_peak_rss: None,
                 },
             ],
+            verify: None,
             doget: Some(DoGetComparison {
                 sql: "SELECT * FROM lineitem".to_string(),
                 ours: DoGetSide {

@@ -49,6 +49,9 @@ pub struct SqlTranslator {
     engine: String,
     target: SqlTarget,
     ctx: SessionContext,
+    /// A testing knob: write sort keys without their null order (see
+    /// [`Self::dropping_null_ordering`]).
+    drop_null_ordering: bool,
 }
 
 impl std::fmt::Debug for SqlTranslator {
@@ -87,7 +90,16 @@ impl SqlTranslator {
             engine: engine.to_string(),
             target,
             ctx,
+            drop_null_ordering: false,
         })
+    }
+
+    /// A testing knob, off unless an engine's configuration turns it on: sort keys are written
+    /// without `NULLS FIRST`/`NULLS LAST`, a wrong translation planted on purpose so that
+    /// `switchyard fuzz-queries` has a disagreement to find.
+    pub fn dropping_null_ordering(mut self, drop: bool) -> Self {
+        self.drop_null_ordering = drop;
+        self
     }
 
     /// Translates a Substrait plan.
@@ -151,6 +163,7 @@ impl SqlTranslator {
             quote,
             self.target.grouping_id_function(),
         )
+        .dropping_null_ordering(self.drop_null_ordering)
         .write(&rewritten)
         .map_err(|e| fail(e.to_string()))?;
         Ok(Translation {

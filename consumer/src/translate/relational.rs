@@ -38,6 +38,10 @@ pub struct RelationalWriter<'a> {
     /// The scopes enclosing the subquery being written, innermost last: where its correlated
     /// (outer) references point.
     outer: Vec<Vec<(String, DFSchema)>>,
+    /// A testing knob: sort keys are written without `NULLS FIRST`/`NULLS LAST`, so the
+    /// engine's default null order applies (a wrong translation planted on purpose, for the
+    /// query fuzzer to find).
+    drop_null_ordering: bool,
 }
 
 /// A relation's columns as seen from an enclosing `SELECT`: which alias, and for a join the
@@ -71,7 +75,14 @@ impl<'a> RelationalWriter<'a> {
             next_alias: 0,
             subqueries: HashMap::new(),
             outer: Vec::new(),
+            drop_null_ordering: false,
         }
+    }
+
+    /// Writes sort keys without their null order (see the field): for testing only.
+    pub fn dropping_null_ordering(mut self, drop: bool) -> Self {
+        self.drop_null_ordering = drop;
+        self
     }
 
     /// The SQL text of `plan`; its columns are `c0`, `c1`... in the plan's schema order.
@@ -537,13 +548,13 @@ impl<'a> RelationalWriter<'a> {
             .filter(|key| !matches!(key.expr, Expr::Literal(_, _)))
             .map(|key| {
                 let direction = if key.asc { "ASC" } else { "DESC" };
-                let nulls = if key.nulls_first {
-                    "NULLS FIRST"
-                } else {
-                    "NULLS LAST"
+                let nulls = match (self.drop_null_ordering, key.nulls_first) {
+                    (true, _) => "",
+                    (false, true) => " NULLS FIRST",
+                    (false, false) => " NULLS LAST",
                 };
                 Ok(format!(
-                    "{} {direction} {nulls}",
+                    "{} {direction}{nulls}",
                     self.expr(&key.expr, scope)?
                 ))
             })

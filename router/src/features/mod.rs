@@ -4,6 +4,7 @@
 
 mod collect;
 mod data_kind;
+mod feature_set;
 mod predicate;
 mod render;
 mod shape;

@@ -48,6 +48,7 @@ fn candidate(candidate: &Candidate) -> v1::Candidate {
             String::new(),
         ),
         Verdict::Excluded { reason } => (false, Vec::new(), reason.clone()),
+        Verdict::Suspect { reason } => (false, Vec::new(), format!("suspect: {reason}")),
         Verdict::Down { error } => (false, Vec::new(), format!("down: {error}")),
     };
     v1::Candidate {
@@ -90,5 +91,29 @@ pub fn engine(
         scalar_functions: count(manifest.supported_scalar_functions.len()),
         aggregate_functions: count(manifest.supported_aggregate_functions.len()),
         window_functions: count(manifest.supported_window_functions.len()),
+    }
+}
+
+/// A suspect mark on the wire.
+pub(super) fn suspect(mark: &switchyard_router::SuspectMark) -> v1::Suspect {
+    v1::Suspect {
+        engine: mark.engine.clone(),
+        feature_set: mark.feature_set.clone(),
+        plan: mark.plan.clone(),
+        verifier: mark.verifier.clone(),
+        difference: mark.difference.clone(),
+        since: mark.since.clone(),
+    }
+}
+
+/// Shadow run counts on the wire.
+pub(super) fn verify_counts(counts: crate::shadow::ShadowCounts) -> v1::VerifyCounts {
+    v1::VerifyCounts {
+        sampled: counts.sampled,
+        agreed: counts.agreed,
+        disagreed: counts.disagreed,
+        dropped_busy: counts.dropped_busy,
+        dropped_large: counts.dropped_large,
+        unverified: counts.unverified,
     }
 }

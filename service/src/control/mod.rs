@@ -14,8 +14,9 @@ use switchyard_producer::SqlDialect;
 use switchyard_proto::v1;
 use switchyard_proto::v1::control_server::Control;
 use switchyard_proto::v1::{
-    CancelRequest, CancelResponse, ExplainRequest, ExplainResponse, ListEnginesRequest,
-    ListEnginesResponse, SubmitRequest, SubmitResponse, query_source,
+    CancelRequest, CancelResponse, ClearSuspectRequest, ClearSuspectResponse, ExplainRequest,
+    ExplainResponse, ListEnginesRequest, ListEnginesResponse, ListSuspectsRequest,
+    ListSuspectsResponse, SubmitRequest, SubmitResponse, query_source,
 };
 use tonic::{Request, Response, Status};
 
@@ -133,5 +134,46 @@ impl Control for ControlService {
         let id = QueryId::from_ticket(&request.get_ref().ticket)?;
         let cancelled = self.gateway.cancel(&principal, &id);
         Ok(Response::new(CancelResponse { cancelled }))
+    }
+
+    async fn list_suspects(
+        &self,
+        request: Request<ListSuspectsRequest>,
+    ) -> Result<Response<ListSuspectsResponse>, Status> {
+        self.gateway.authenticate(request.metadata())?;
+        let switchyard = self.gateway.switchyard();
+        Ok(Response::new(ListSuspectsResponse {
+            suspects: switchyard
+                .router()
+                .suspects()
+                .list()
+                .iter()
+                .map(convert::suspect)
+                .collect(),
+            counts: self.gateway.shadow_counts().map(convert::verify_counts),
+            log: switchyard.verify_log().path().display().to_string(),
+        }))
+    }
+
+    async fn clear_suspect(
+        &self,
+        request: Request<ClearSuspectRequest>,
+    ) -> Result<Response<ClearSuspectResponse>, Status> {
+        let principal = self.gateway.authenticate(request.metadata())?;
+        if !principal.reads_everything() {
+            return Err(ServiceError::PermissionDenied(format!(
+                "principal {} may not clear suspect marks: it needs every table (tables: \"*\")",
+                principal.name()
+            ))
+            .into());
+        }
+        let ClearSuspectRequest {
+            engine,
+            feature_set,
+        } = request.into_inner();
+        let cleared = self.gateway.clear_suspect(&engine, feature_set)?;
+        Ok(Response::new(ClearSuspectResponse {
+            cleared: u32::try_from(cleared).unwrap_or(u32::MAX),
+        }))
     }
 }

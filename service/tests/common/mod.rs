@@ -46,11 +46,13 @@ pub struct TestServer {
 impl TestServer {
     /// Serves TPC-H at scale 0.01 with `service_yaml` as the configuration's `service`.
     pub async fn start(service_yaml: &str) -> Self {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01");
-        let path = ensure_tpch(0.01, &dir, &|_| {}).expect("TPC-H at scale 0.01");
-        let mut config = Config::load(&path).expect("configuration");
+        let mut config = tpch_config();
         config.file.service = serde_yaml::from_str(service_yaml).expect("service section");
-        config.source = None;
+        Self::start_with(config).await
+    }
+
+    /// Serves a configuration built by the test.
+    pub async fn start_with(config: Config) -> Self {
         let service = Service::open(config).await.expect("service opens");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("bound address");
@@ -96,6 +98,15 @@ impl TestServer {
             served.expect("serving ends cleanly");
         }
     }
+}
+
+/// The TPC-H sf0.01 configuration (generated on first use), not tied to its file.
+pub fn tpch_config() -> Config {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tpch-sf0.01");
+    let path = ensure_tpch(0.01, &dir, &|_| {}).expect("TPC-H at scale 0.01");
+    let mut config = Config::load(&path).expect("configuration");
+    config.source = None;
+    config
 }
 
 /// A request carrying `authorization: Bearer TOKEN`.

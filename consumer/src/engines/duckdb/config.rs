@@ -21,4 +21,14 @@ pub struct DuckDbConfig {
     /// Tables copied into `database` by `switchyard load`; the others are views over files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<String>,
+    /// A testing knob, not for use: when true, the translation writes sort keys without
+    /// `NULLS FIRST`/`NULLS LAST`, so DuckDB's default null order applies and answers can be
+    /// wrong. It exists so the query fuzzer (`switchyard fuzz-queries`) has a planted
+    /// disagreement to find and shrink; see `docs/reliability.md`.
+    #[serde(
+        default,
+        rename = "testing_drop_null_ordering",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub testing_drop_null_ordering: bool,
 }

@@ -100,7 +100,8 @@ impl DuckDbEngine {
             manifest,
             name: name.to_string(),
             connection: Arc::new(Mutex::new(connection)),
-            translator: SqlTranslator::new(name, SqlTarget::DuckDb, catalog)?,
+            translator: SqlTranslator::new(name, SqlTarget::DuckDb, catalog)?
+                .dropping_null_ordering(config.testing_drop_null_ordering),
             unreadable,
             persistent: config.database.is_some(),
             loaded: ResidentTables::new(&config.tables),
