@@ -172,7 +172,9 @@ impl<'a> Checker<'a> {
             Err(e) => return Ran::Failed(e.to_string()),
         };
         match decision.candidate(engine).map(|c| &c.verdict) {
-            Some(Verdict::Capable) | None => {}
+            // A suspect mark (a disagreement the service's shadow recorded) steers routing
+            // away; the fuzzer names the engine to test it, so it still runs the query.
+            Some(Verdict::Capable | Verdict::Suspect { .. }) | None => {}
             Some(Verdict::Missing { features }) => {
                 let mut missing: Vec<&str> = features.iter().map(|f| f.feature.as_str()).collect();
                 missing.sort_unstable();
