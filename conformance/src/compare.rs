@@ -390,11 +390,16 @@ pub fn compare_answers(
                 .and_then(|d| d.get(column).copied().flatten())
                 .or(actual_kind)
                 .and_then(ColumnKind::scale);
-            let rounding = rounding_allowance(
-                expected.kinds.get(column).copied().flatten(),
-                actual_kind,
-                declared_scale,
-            );
+            let expected_kind = expected.kinds.get(column).copied().flatten();
+            let mut rounding = rounding_allowance(expected_kind, actual_kind, declared_scale);
+            // With no declaration neither side's scale is known to be right: two decimals may
+            // differ by the coarser one's last unit (one engine truncated there).
+            if declared.is_none()
+                && let (Some(ColumnKind::Decimal(a)), Some(ColumnKind::Decimal(b))) =
+                    (expected_kind, actual_kind)
+            {
+                rounding = rounding.max(unit(a.min(b)));
+            }
             if !w.matches(g, tolerance, rounding) {
                 let name = expected.columns.get(column).map_or("?", String::as_str);
                 return Err(format!("row {index}, column {name}: expected {w}, got {g}"));
